@@ -1,0 +1,1 @@
+//! OS and version constants.

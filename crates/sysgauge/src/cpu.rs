@@ -1,0 +1,1 @@
+//! CPU: times, percentages, counts, statistics, frequency and load average.

@@ -1,0 +1,1 @@
+//! Disks: partitions, usage and I/O counters.

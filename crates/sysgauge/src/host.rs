@@ -1,0 +1,1 @@
+//! The host: boot time and logged-in users.

@@ -1,0 +1,1 @@
+//! Human-readable sizes (psutil's `bytes2human`).

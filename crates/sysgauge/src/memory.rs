@@ -1,0 +1,1 @@
+//! Memory: `virtual_memory` and `swap_memory`.

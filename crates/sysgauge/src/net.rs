@@ -1,0 +1,1 @@
+//! Network interfaces: I/O counters, addresses and status.

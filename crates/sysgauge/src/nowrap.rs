@@ -1,0 +1,1 @@
+//! Counter wrap handling (psutil's `nowrap`).

@@ -1,0 +1,137 @@
+//! The one place where sysgauge reads files.
+//!
+//! Every read goes through here so that buffers are reused, errors name their file, and
+//! `EACCES`/`EPERM` become [`Error::AccessDenied`]. Nothing here keeps a file open after a
+//! call returns.
+
+use std::cell::Cell;
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, ParseError, Result};
+
+/// Buffers larger than this are not kept for reuse.
+const KEEP_CAPACITY: usize = 1 << 20;
+
+thread_local! {
+    static BUF: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Appends the whole of `path` to `buf`.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    let mut f = File::open(path)?;
+    f.read_to_end(buf)?;
+    Ok(())
+}
+
+/// Reads `path` into a reused buffer and gives its bytes to the pure parser `parse`.
+/// A parse error comes back as [`Error::Parse`] naming `path`.
+pub(crate) fn with_file<T>(
+    path: &Path,
+    parse: impl FnOnce(&[u8]) -> std::result::Result<T, ParseError>,
+) -> Result<T> {
+    let mut buf = BUF.with(|b| b.take());
+    buf.clear();
+    let out = match read_into(path, &mut buf) {
+        Ok(()) => parse(&buf).map_err(|e| e.at(path)),
+        Err(e) => Err(Error::io(path, e)),
+    };
+    if buf.capacity() <= KEEP_CAPACITY {
+        BUF.with(|b| b.set(buf));
+    }
+    out
+}
+
+/// Like [`with_file`], but a missing file (or a sysfs attribute the driver cannot give:
+/// `ENODEV`, `ENODATA`, `EINVAL`, `EIO`, `EOPNOTSUPP`) is `Ok(None)`.
+pub(crate) fn with_file_opt<T>(
+    path: &Path,
+    parse: impl FnOnce(&[u8]) -> std::result::Result<T, ParseError>,
+) -> Result<Option<T>> {
+    match with_file(path, parse) {
+        Ok(v) => Ok(Some(v)),
+        Err(Error::Io { source, .. }) if is_absent(&source) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// True for the errors that mean "this file or value is not there".
+pub(crate) fn is_absent(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::NotFound {
+        return true;
+    }
+    matches!(
+        e.raw_os_error(),
+        Some(libc::ENODEV | libc::ENODATA | libc::EINVAL | libc::EIO | libc::EOPNOTSUPP | libc::ENOTDIR)
+    )
+}
+
+/// The whole of `path` as bytes.
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    read_into(path, &mut buf).map_err(|e| Error::io(path, e))?;
+    Ok(buf)
+}
+
+/// The whole of `path` as bytes, or `None` when it is absent (see [`with_file_opt`]).
+pub(crate) fn read_opt(path: &Path) -> Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    match read_into(path, &mut buf) {
+        Ok(()) => Ok(Some(buf)),
+        Err(e) if is_absent(&e) => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// The target of the symbolic link `path`.
+pub(crate) fn read_link(path: &Path) -> Result<PathBuf> {
+    std::fs::read_link(path).map_err(|e| Error::io(path, e))
+}
+
+/// The names in directory `path`, unsorted, without `.` and `..`.
+pub(crate) fn list_dir(path: &Path) -> Result<Vec<OsString>> {
+    let rd = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+    let mut out = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        out.push(entry.file_name());
+    }
+    Ok(out)
+}
+
+/// Like [`list_dir`], but a missing directory is an empty list.
+pub(crate) fn list_dir_opt(path: &Path) -> Result<Vec<OsString>> {
+    match list_dir(path) {
+        Err(Error::Io { source, .. }) if is_absent(&source) => Ok(Vec::new()),
+        other => other,
+    }
+}
+
+/// True when `path` exists (following links).
+pub(crate) fn exists(path: &Path) -> bool {
+    path.exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_parse_and_name_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, b"12 34").unwrap();
+        let n = with_file(&p, |b| Ok(b.len())).unwrap();
+        assert_eq!(n, 5);
+        let e = with_file(&p, |_| Err::<(), _>(ParseError::new("bad"))).unwrap_err();
+        assert!(e.to_string().contains("bad") && e.to_string().contains("/f"));
+        let missing = dir.path().join("missing");
+        assert!(with_file(&missing, |_| Ok(())).unwrap_err().is_not_found());
+        assert_eq!(with_file_opt(&missing, |_| Ok(())).unwrap(), None);
+        assert_eq!(read_opt(&missing).unwrap(), None);
+        assert!(list_dir_opt(&missing).unwrap().is_empty());
+        assert_eq!(list_dir(dir.path()).unwrap(), vec![OsString::from("f")]);
+    }
+}

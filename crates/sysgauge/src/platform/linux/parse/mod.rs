@@ -1,0 +1,8 @@
+//! Pure parsers of the kernel's text (and binary) files.
+//!
+//! Each takes the file's bytes and returns typed values or a
+//! [`ParseError`](crate::ParseError); none does I/O, none panics on any input (each has a
+//! `cargo fuzz` target in `fuzz/`). Each module's docs quote the proc(5) or sysfs format it
+//! reads.
+
+pub mod proc_stat;

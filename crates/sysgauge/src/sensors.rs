@@ -1,0 +1,1 @@
+//! Sensors: temperatures, fans and battery.
