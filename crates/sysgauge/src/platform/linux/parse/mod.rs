@@ -6,3 +6,4 @@
 //! reads.
 
 pub mod proc_stat;
+pub mod sysfs;
