@@ -136,8 +136,8 @@ mod tests {
         assert_eq!(nw.apply(m(&[("a", 10, 10), ("b", 5, 5)])), m(&[("a", 10, 10), ("b", 5, 5)]));
         // a's first field wraps; b unchanged.
         assert_eq!(nw.apply(m(&[("a", 2, 11), ("b", 6, 6)])), m(&[("a", 12, 11), ("b", 6, 6)]));
-        // Wraps again: both the earlier 10 and the new 3 are carried.
-        assert_eq!(nw.apply(m(&[("a", 1, 12), ("b", 7, 7)])), m(&[("a", 14, 12), ("b", 7, 7)]));
+        // Wraps again against the raw 2: reminder is now 10 + 2.
+        assert_eq!(nw.apply(m(&[("a", 1, 12), ("b", 7, 7)])), m(&[("a", 13, 12), ("b", 7, 7)]));
         nw.reset();
         assert_eq!(nw.apply(m(&[("a", 1, 12)])), m(&[("a", 1, 12)]));
     }
