@@ -33,6 +33,8 @@ pub mod nowrap;
 pub mod platform;
 pub mod roots;
 pub mod sensors;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use consts::*;
 pub use cpu::*;

@@ -1,0 +1,102 @@
+//! Test-only helpers shared by the unit tests (as `crate::testing`) and the integration
+//! tests (as `tests/common`): the independent sources sysgauge is compared against (psutil
+//! 7.2.2 through `python3`, command-line tools) and the fixture trees. Compiled only for tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Python interpreter that has psutil 7.2.2 (`make test` installs it).
+pub fn python() -> String {
+    std::env::var("SYSGAUGE_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+const PRELUDE: &str = r#"
+import json, sys, psutil
+assert psutil.__version__ == "7.2.2", "psutil 7.2.2 is needed, found " + psutil.__version__
+def d(x):
+    if hasattr(x, "_asdict"):
+        return {k: d(v) for k, v in x._asdict().items()}
+    if isinstance(x, dict):
+        return {str(k): d(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [d(v) for v in x]
+    return x
+"#;
+
+/// Runs Python `code` with psutil imported; `code` must assign the result to `out`, which
+/// comes back as JSON (named tuples become objects, through `d()`). `procfs`, when given,
+/// becomes `psutil.PROCFS_PATH`. Panics, failing the test, when psutil is missing.
+pub fn psutil_at(procfs: Option<&Path>, code: &str) -> serde_json::Value {
+    let mut script = String::from(PRELUDE);
+    if let Some(p) = procfs {
+        script.push_str(&format!("psutil.PROCFS_PATH = {:?}\n", p.to_str().unwrap()));
+    }
+    script.push_str(code);
+    script.push_str("\nprint(json.dumps(d(out)))\n");
+    let o = Command::new(python())
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        o.status.success(),
+        "psutil script failed (run `make deps`?):\n{}\n{}",
+        script,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("psutil script prints JSON")
+}
+
+/// Runs Python `code` with `json`, `ctypes` and psutil imported; `code` prints its own JSON,
+/// which comes back parsed. For oracles that need more than one expression.
+pub fn psutil_script(code: &str) -> serde_json::Value {
+    let script = format!("{PRELUDE}import ctypes\n{code}\n");
+    let o = Command::new(python())
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        o.status.success(),
+        "psutil script failed (run `make deps`?):\n{}\n{}",
+        script,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("psutil script prints JSON")
+}
+
+/// [`psutil_at`] on the live `/proc`.
+pub fn psutil(code: &str) -> serde_json::Value {
+    psutil_at(None, code)
+}
+
+/// Runs a command and returns its stdout; panics, failing the test, if it fails.
+pub fn run(program: &str, args: &[&str]) -> String {
+    let o = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs: {e}"));
+    assert!(
+        o.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("utf-8 output")
+}
+
+/// The fixture tree `name` under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Asserts that `a` and `b` differ by at most `tol` (absolute).
+#[track_caller]
+pub fn assert_close(what: &str, a: f64, b: f64, tol: f64) {
+    assert!(
+        (a - b).abs() <= tol,
+        "{what}: {a} and {b} differ by more than {tol}"
+    );
+}
