@@ -1,0 +1,6 @@
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+fuzz_target!(|data: &[u8]| {
+    let _ = sysgauge::platform::linux::parse::vmstat::parse(data);
+    let _ = sysgauge::platform::linux::parse::vmstat::swap_pages(data);
+});
