@@ -1,6 +1,32 @@
-use criterion::{criterion_group, criterion_main, Criterion};
+//! Benchmarks of the network interface calls (live `/proc/net/dev`, getifaddrs, ioctls)
+//! and of the `/proc/net/dev` parser on a fixed input.
+use std::hint::black_box;
 
-fn benches(_c: &mut Criterion) {}
+use criterion::{criterion_group, criterion_main, Criterion};
+use sysgauge::platform::linux::parse::net_dev;
+
+const NET_DEV: &[u8] = include_bytes!("../tests/fixtures/net-dev-linux6/proc/net/dev");
+
+fn benches(c: &mut Criterion) {
+    c.bench_function("net_io_counters_raw", |b| {
+        b.iter(|| black_box(sysgauge::net_io_counters_raw().unwrap()))
+    });
+    c.bench_function("net_io_counters", |b| {
+        b.iter(|| black_box(sysgauge::net_io_counters().unwrap()))
+    });
+    c.bench_function("net_io_counters_pernic", |b| {
+        b.iter(|| black_box(sysgauge::net_io_counters_pernic().unwrap()))
+    });
+    c.bench_function("net_if_addrs", |b| {
+        b.iter(|| black_box(sysgauge::net_if_addrs().unwrap()))
+    });
+    c.bench_function("net_if_stats", |b| {
+        b.iter(|| black_box(sysgauge::net_if_stats().unwrap()))
+    });
+    c.bench_function("parse::net_dev", |b| {
+        b.iter(|| black_box(net_dev::net_dev(black_box(NET_DEV)).unwrap()))
+    });
+}
 
 criterion_group!(group, benches);
 criterion_main!(group);
