@@ -5,5 +5,20 @@
 //! `cargo fuzz` target in `fuzz/`). Each module's docs quote the proc(5) or sysfs format it
 //! reads.
 
+pub mod cpu_list;
+pub mod cpuinfo;
+pub mod diskstats;
+pub mod filesystems;
+pub mod hwmon;
+pub mod loadavg;
+pub mod meminfo;
+pub mod mounts;
+pub mod net_dev;
+pub mod partitions;
+pub mod power_supply;
 pub mod proc_stat;
+pub mod pytext;
 pub mod sysfs;
+pub mod utmp;
+pub mod vmstat;
+pub mod zoneinfo;
