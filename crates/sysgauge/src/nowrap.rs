@@ -133,11 +133,20 @@ mod tests {
     #[test]
     fn wraps_accumulate_per_field_and_device() {
         let mut nw = NoWrap::new();
-        assert_eq!(nw.apply(m(&[("a", 10, 10), ("b", 5, 5)])), m(&[("a", 10, 10), ("b", 5, 5)]));
+        assert_eq!(
+            nw.apply(m(&[("a", 10, 10), ("b", 5, 5)])),
+            m(&[("a", 10, 10), ("b", 5, 5)])
+        );
         // a's first field wraps; b unchanged.
-        assert_eq!(nw.apply(m(&[("a", 2, 11), ("b", 6, 6)])), m(&[("a", 12, 11), ("b", 6, 6)]));
+        assert_eq!(
+            nw.apply(m(&[("a", 2, 11), ("b", 6, 6)])),
+            m(&[("a", 12, 11), ("b", 6, 6)])
+        );
         // Wraps again against the raw 2: reminder is now 10 + 2.
-        assert_eq!(nw.apply(m(&[("a", 1, 12), ("b", 7, 7)])), m(&[("a", 13, 12), ("b", 7, 7)]));
+        assert_eq!(
+            nw.apply(m(&[("a", 1, 12), ("b", 7, 7)])),
+            m(&[("a", 13, 12), ("b", 7, 7)])
+        );
         nw.reset();
         assert_eq!(nw.apply(m(&[("a", 1, 12)])), m(&[("a", 1, 12)]));
     }
@@ -148,6 +157,9 @@ mod tests {
         nw.apply(m(&[("a", 10, 0)]));
         assert_eq!(nw.apply(m(&[("a", 1, 0)])), m(&[("a", 11, 0)]));
         assert_eq!(nw.apply(m(&[("b", 3, 3)])), m(&[("b", 3, 3)]));
-        assert_eq!(nw.apply(m(&[("a", 2, 0), ("b", 4, 4)])), m(&[("a", 2, 0), ("b", 4, 4)]));
+        assert_eq!(
+            nw.apply(m(&[("a", 2, 0), ("b", 4, 4)])),
+            m(&[("a", 2, 0), ("b", 4, 4)])
+        );
     }
 }

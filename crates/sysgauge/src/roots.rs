@@ -55,7 +55,11 @@ impl Roots {
     /// The defaults, overridden by `SYSGAUGE_PROCFS_PATH`, `SYSGAUGE_SYSFS_PATH` and
     /// `SYSGAUGE_UTMP_PATH` where they are set and not empty.
     pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         let d = Roots::default();
         Roots {
             procfs: var(PROCFS_ENV).unwrap_or(d.procfs),
