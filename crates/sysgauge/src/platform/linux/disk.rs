@@ -5,7 +5,7 @@
 //! - usage: `statvfs(2)` and psutil's formula;
 //! - I/O counters: `<procfs>/diskstats`, or the `stat` files under `<sysfs>/block`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
@@ -229,43 +229,58 @@ fn counters(s: &diskstats::DiskStat, path: &Path) -> Result<DiskIoCounters> {
     })
 }
 
-/// psutil's `is_storage_device`: `<sysfs>/block/<name>` exists (`/` in the name read as
-/// `!`, as sysfs spells `cciss/c0d0`). True for whole disks, loop and ram devices; false
-/// for partitions.
-pub(crate) fn is_storage_device(roots: &Roots, name: &str) -> bool {
-    fs::exists(&roots.sys("block").join(name.replace('/', "!")))
+/// The names psutil's `is_storage_device` accepts: the entries of `<sysfs>/block` (whole
+/// disks, loop and ram devices; not partitions). A `/` in a diskstats name is spelled `!`
+/// there (`cciss/c0d0` is `cciss!c0d0`). psutil tests `os.path.exists` once per device; one
+/// listing of the directory gives the same answer for every name at the cost of one.
+fn storage_devices(roots: &Roots) -> Result<HashSet<OsString>> {
+    Ok(fs::list_dir_opt(&roots.sys("block"))?.into_iter().collect())
+}
+
+fn is_listed(devices: &HashSet<OsString>, name: &str) -> bool {
+    devices.contains(OsStr::new(&name.replace('/', "!")))
 }
 
 /// psutil's `disk_io_counters(perdisk)` before wrap correction: every device when `perdisk`,
-/// else only those [`is_storage_device`] accepts. A later line with the same name replaces
-/// an earlier one.
+/// else only the storage devices (see [`storage_devices`]). A later line with the same name
+/// replaces an earlier one.
 pub(crate) fn disk_io_counters(
     roots: &Roots,
     perdisk: bool,
 ) -> Result<BTreeMap<String, DiskIoCounters>> {
     let proc_path = roots.proc("diskstats");
     let sys_block = roots.sys("block");
+    let devices = if perdisk {
+        HashSet::new()
+    } else {
+        storage_devices(roots)?
+    };
     let mut out = BTreeMap::new();
     let mut add = |name: String, s: &diskstats::DiskStat, path: &Path| -> Result<()> {
-        if perdisk || is_storage_device(roots, &name) {
+        if perdisk || is_listed(&devices, &name) {
             out.insert(name, counters(s, path)?);
         }
         Ok(())
     };
-    if fs::exists(&proc_path) {
-        for (name, s) in fs::with_file(&proc_path, diskstats::diskstats)? {
-            add(name, &s, &proc_path)?;
+    match fs::with_file(&proc_path, diskstats::diskstats) {
+        Ok(stats) => {
+            for (name, s) in stats {
+                add(name, &s, &proc_path)?;
+            }
         }
-    } else if fs::exists(&sys_block) {
-        for (name, s, path) in read_sys_block(&sys_block)? {
-            add(name, &s, &path)?;
+        Err(e) if e.is_not_found() && fs::exists(&sys_block) => {
+            for (name, s, path) in read_sys_block(&sys_block)? {
+                add(name, &s, &path)?;
+            }
         }
-    } else {
-        return Err(Error::unsupported(format!(
-            "neither {} nor {} exists",
-            proc_path.display(),
-            sys_block.display()
-        )));
+        Err(e) if e.is_not_found() => {
+            return Err(Error::unsupported(format!(
+                "neither {} nor {} exists",
+                proc_path.display(),
+                sys_block.display()
+            )));
+        }
+        Err(e) => return Err(e),
     }
     Ok(out)
 }
