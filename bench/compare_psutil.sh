@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+# strace finds the files each call reads, for the file-floor column.
+command -v strace >/dev/null || { apt-get update -qq && apt-get install -y -qq strace; }
 cargo build --release -q -p sysgauge --example timecalls
 exec "${SYSGAUGE_PYTHON:-python3}" bench/compare_psutil.py "$@"

@@ -9,7 +9,7 @@ if ! "$PYTHON" -c 'import psutil, sys; sys.exit(psutil.__version__ != "7.2.2")' 
 fi
 
 missing=()
-for tool in free:procps ps:procps uptime:procps ip:iproute2 ss:iproute2 df:coreutils strace:strace; do
+for tool in free:procps ps:procps uptime:procps ip:iproute2 ss:iproute2 df:coreutils; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
