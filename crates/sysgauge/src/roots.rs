@@ -143,6 +143,15 @@ pub fn set_sysfs_path(path: impl Into<PathBuf>) {
 }
 
 #[cfg(test)]
+impl Roots {
+    /// The roots of fixture tree `name` under `tests/fixtures/` (its `proc/` and `sys/`).
+    pub(crate) fn fixture(name: &str) -> Roots {
+        let base = crate::testing::fixture(name);
+        Roots::new(base.join("proc"), base.join("sys"))
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

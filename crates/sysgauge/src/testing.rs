@@ -24,19 +24,12 @@ def d(x):
     return x
 "#;
 
-/// Runs Python `code` with psutil imported; `code` must assign the result to `out`, which
-/// comes back as JSON (named tuples become objects, through `d()`). `procfs`, when given,
-/// becomes `psutil.PROCFS_PATH`. Panics, failing the test, when psutil is missing.
-pub fn psutil_at(procfs: Option<&Path>, code: &str) -> serde_json::Value {
-    let mut script = String::from(PRELUDE);
-    if let Some(p) = procfs {
-        script.push_str(&format!("psutil.PROCFS_PATH = {:?}\n", p.to_str().unwrap()));
-    }
-    script.push_str(code);
-    script.push_str("\nprint(json.dumps(d(out)))\n");
+/// Runs a Python `script` that prints JSON; returns it parsed. Panics, failing the test,
+/// when the script fails (psutil missing, say).
+fn run_python(script: &str) -> serde_json::Value {
     let o = Command::new(python())
         .arg("-c")
-        .arg(&script)
+        .arg(script)
         .output()
         .expect("python3 runs");
     assert!(
@@ -48,22 +41,23 @@ pub fn psutil_at(procfs: Option<&Path>, code: &str) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).expect("psutil script prints JSON")
 }
 
+/// Runs Python `code` with psutil imported; `code` must assign the result to `out`, which
+/// comes back as JSON (named tuples become objects, through `d()`). `procfs`, when given,
+/// becomes `psutil.PROCFS_PATH`.
+pub fn psutil_at(procfs: Option<&Path>, code: &str) -> serde_json::Value {
+    let mut script = String::from(PRELUDE);
+    if let Some(p) = procfs {
+        script.push_str(&format!("psutil.PROCFS_PATH = {:?}\n", p.to_str().unwrap()));
+    }
+    script.push_str(code);
+    script.push_str("\nprint(json.dumps(d(out)))\n");
+    run_python(&script)
+}
+
 /// Runs Python `code` with `json`, `ctypes` and psutil imported; `code` prints its own JSON,
 /// which comes back parsed. For oracles that need more than one expression.
 pub fn psutil_script(code: &str) -> serde_json::Value {
-    let script = format!("{PRELUDE}import ctypes\n{code}\n");
-    let o = Command::new(python())
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        o.status.success(),
-        "psutil script failed (run `make deps`?):\n{}\n{}",
-        script,
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("psutil script prints JSON")
+    run_python(&format!("{PRELUDE}import ctypes\n{code}\n"))
 }
 
 /// [`psutil_at`] on the live `/proc`.

@@ -337,10 +337,7 @@ mod tests {
     use std::path::Path;
 
     fn fixture(name: &str) -> Roots {
-        let base = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        Roots::new(base.join("proc"), base.join("sys"))
+        Roots::fixture(name)
     }
 
     fn f(current: f64, min: f64, max: f64) -> CpuFreq {

@@ -221,13 +221,9 @@ mod tests {
 
     use super::*;
     use crate::testing::{psutil_at, python};
-    use std::path::Path;
 
     fn fixture(name: &str) -> Roots {
-        let base = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        Roots::new(base.join("proc"), base.join("sys"))
+        Roots::fixture(name)
     }
 
     fn io(v: [u64; 8]) -> NetIoCounters {
