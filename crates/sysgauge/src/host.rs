@@ -40,9 +40,11 @@ pub struct User {
 ///
 /// The kernel derives `btime` from the wall clock minus the time since boot, so the value
 /// follows changes of the system clock (manual settings, NTP steps) and may differ by a
-/// second between reads.
+/// second between reads. On the live system sysgauge does the same subtraction itself
+/// (`CLOCK_REALTIME - CLOCK_BOOTTIME`, truncated to seconds: the same value, ~100x
+/// cheaper than reading `/proc/stat`); with another procfs root it reads the file.
 ///
-/// Errors: [`Error::Io`](crate::Error::Io) when `/proc/stat` cannot be read,
+/// Errors (other roots only): [`Error::Io`](crate::Error::Io) when `/proc/stat` cannot be read,
 /// [`Error::Parse`](crate::Error::Parse) when it has no numeric `btime` line.
 ///
 /// ```no_run

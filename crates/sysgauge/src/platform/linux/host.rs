@@ -4,13 +4,28 @@ use crate::error::Result;
 use crate::host::User;
 use crate::platform::linux::fs;
 use crate::platform::linux::parse::{proc_stat, utmp};
+use crate::platform::linux::sys::clock;
 use crate::roots::Roots;
 
-/// Boot time in seconds since the Epoch: `btime` of `<procfs>/stat`, as psutil 7.2.2 reads
-/// it on every call (no cache).
+/// Boot time in seconds since the Epoch, the value of `btime` in `<procfs>/stat` (psutil
+/// 7.2.2 reads that line on every call, no cache).
+///
+/// On the live system it is computed as the kernel computes `btime` (see
+/// [`sys::clock`](crate::platform::linux::sys::clock)), in about 0.1 µs instead of the
+/// ~11 µs the kernel spends formatting `/proc/stat`; under other roots (a fixture, a host's
+/// `/proc` seen from a container) the file is read.
 pub(crate) fn boot_time(roots: &Roots) -> Result<f64> {
+    if roots.is_live() {
+        let secs = clock::boot_time_ns().div_euclid(1_000_000_000);
+        // Whole seconds since 1970 are exact in an f64 for 285 million years.
+        return Ok(secs as f64);
+    }
+    boot_time_from_file(roots)
+}
+
+/// `btime` read from `<procfs>/stat`.
+pub(crate) fn boot_time_from_file(roots: &Roots) -> Result<f64> {
     let secs = fs::with_file(&roots.proc("stat"), proc_stat::btime)?;
-    // `btime` fits an f64 exactly for any date before the year 285 million.
     Ok(secs as f64)
 }
 
@@ -50,6 +65,20 @@ pub(crate) fn users_from_records(records: &[utmp::UtmpRecord]) -> Vec<User> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The clock computation gives exactly the kernel's `btime`: compared 200 times with
+    /// `/proc/stat` read between two computations (a clock step could move both; then the
+    /// file must equal one of the two).
+    #[test]
+    fn live_boot_time_equals_proc_stat_btime() {
+        let live = Roots::default();
+        for _ in 0..200 {
+            let a = boot_time(&live).unwrap();
+            let file = boot_time_from_file(&live).unwrap();
+            let b = boot_time(&live).unwrap();
+            assert!(file == a || file == b, "btime {file}, clocks {a} and {b}");
+        }
+    }
     use crate::testing::fixture;
     use std::path::Path;
 

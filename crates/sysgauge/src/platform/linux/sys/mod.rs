@@ -1,6 +1,7 @@
 //! Syscall wrappers: the only modules of sysgauge allowed `unsafe`. Each wrapper is safe to
 //! call and returns a typed [`Error`](crate::Error).
 #![allow(unsafe_code)]
+pub(crate) mod clock;
 pub(crate) mod ifaddrs;
 pub(crate) mod netif;
 pub(crate) mod nprocs;
