@@ -45,8 +45,11 @@ pub(crate) fn int(token: &[u8]) -> Option<i64> {
 /// The lines of `/proc/meminfo`, in file order, each as its name and its value in bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Meminfo {
-    /// (first token of the line, colon included; value × 1024).
-    entries: Vec<(Box<[u8]>, i64)>,
+    /// The names of every line (first token, colon included), one after another: one
+    /// allocation for the whole file rather than one per line.
+    names: Vec<u8>,
+    /// (end of the line's name in `names`, value × 1024), in file order.
+    entries: Vec<(usize, i64)>,
 }
 
 impl Meminfo {
@@ -55,18 +58,20 @@ impl Meminfo {
     /// wins.
     pub fn get(&self, name: &str) -> Option<i64> {
         let name = name.as_bytes();
-        self.entries
-            .iter()
-            .rev()
-            .find(|(key, _)| {
+        self.iter()
+            .filter(|(key, _)| {
                 key.len() == name.len() + 1 && key.starts_with(name) && key.ends_with(b":")
             })
-            .map(|(_, v)| *v)
+            .last()
+            .map(|(_, v)| v)
     }
 
     /// Every line as (name with its colon, value in bytes), in file order.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], i64)> {
-        self.entries.iter().map(|(k, v)| (&k[..], *v))
+        let starts = std::iter::once(0).chain(self.entries.iter().map(|(end, _)| *end));
+        starts
+            .zip(&self.entries)
+            .map(|(start, (end, v))| (self.names.get(start..*end).unwrap_or_default(), *v))
     }
 
     /// The number of lines read.
@@ -86,6 +91,7 @@ impl Meminfo {
 /// Errors, as psutil raises, on a line without a value or whose value is not an integer,
 /// and on a value that overflows an `i64` number of bytes. Blank lines are skipped.
 pub fn parse(data: &[u8]) -> Result<Meminfo, ParseError> {
+    let mut names = Vec::with_capacity(1024);
     let mut entries = Vec::with_capacity(64);
     for (no, line) in data.split(|&b| b == b'\n').enumerate() {
         let mut fields = line.split(is_space).filter(|f| !f.is_empty());
@@ -99,9 +105,10 @@ pub fn parse(data: &[u8]) -> Result<Meminfo, ParseError> {
             .ok_or_else(|| ParseError::new(format!("line {}: value is not an integer", no + 1)))?
             .checked_mul(1024)
             .ok_or_else(|| ParseError::new(format!("line {}: value too large", no + 1)))?;
-        entries.push((Box::from(key), value));
+        names.extend_from_slice(key);
+        entries.push((names.len(), value));
     }
-    Ok(Meminfo { entries })
+    Ok(Meminfo { names, entries })
 }
 
 #[cfg(test)]
