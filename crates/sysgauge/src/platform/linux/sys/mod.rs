@@ -5,4 +5,6 @@ pub(crate) mod clock;
 pub(crate) mod ifaddrs;
 pub(crate) mod netif;
 pub(crate) mod nprocs;
+pub(crate) mod passwd;
+pub(crate) mod process;
 pub(crate) mod statvfs;
