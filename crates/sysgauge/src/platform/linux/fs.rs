@@ -7,9 +7,14 @@
 use std::cell::Cell;
 use std::ffi::OsString;
 use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 
+use rustix::fs::{Mode, OFlags};
+
 use crate::error::{Error, ParseError, Result};
+use crate::roots::Roots;
 
 /// Buffers larger than this are not kept for reuse.
 const KEEP_CAPACITY: usize = 1 << 20;
@@ -28,13 +33,17 @@ const MIN_READ: usize = 4096;
 /// size of 0 or 4096 whatever the content) and starts with a page of room rather than 32
 /// bytes, so a small kernel file costs three syscalls.
 fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
-    use rustix::fs::{Mode, OFlags};
     let fd = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    read_fd(&fd, buf)
+}
+
+/// Appends everything left to read on `fd` to `buf`.
+fn read_fd(fd: &OwnedFd, buf: &mut Vec<u8>) -> io::Result<()> {
     loop {
         if buf.capacity() - buf.len() < MIN_READ {
             buf.reserve(buf.capacity().max(MIN_READ));
         }
-        match rustix::io::read(&fd, rustix::buffer::spare_capacity(buf)) {
+        match rustix::io::read(fd, rustix::buffer::spare_capacity(buf)) {
             Ok(0) => return Ok(()),
             Ok(_) => {}
             Err(rustix::io::Errno::INTR) => {}
@@ -43,22 +52,28 @@ fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
     }
 }
 
+/// Runs `f` with the thread's reusable buffer, empty; the buffer is kept for the next call
+/// unless it grew past [`KEEP_CAPACITY`].
+fn with_buffer<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
+    let mut buf = BUF.with(|b| b.take());
+    buf.clear();
+    let out = f(&mut buf);
+    if buf.capacity() <= KEEP_CAPACITY {
+        BUF.with(|b| b.set(buf));
+    }
+    out
+}
+
 /// Reads `path` into a reused buffer and gives its bytes to the pure parser `parse`.
 /// A parse error comes back as [`Error::Parse`] naming `path`.
 pub(crate) fn with_file<T>(
     path: &Path,
     parse: impl FnOnce(&[u8]) -> std::result::Result<T, ParseError>,
 ) -> Result<T> {
-    let mut buf = BUF.with(|b| b.take());
-    buf.clear();
-    let out = match read_into(path, &mut buf) {
-        Ok(()) => parse(&buf).map_err(|e| e.at(path)),
+    with_buffer(|buf| match read_into(path, buf) {
+        Ok(()) => parse(buf).map_err(|e| e.at(path)),
         Err(e) => Err(Error::io(path, e)),
-    };
-    if buf.capacity() <= KEEP_CAPACITY {
-        BUF.with(|b| b.set(buf));
-    }
-    out
+    })
 }
 
 /// Like [`with_file`], but a missing file (or a sysfs attribute the driver cannot give:
@@ -138,9 +153,132 @@ pub(crate) fn exists(path: &Path) -> bool {
     path.exists()
 }
 
+/// An open `<procfs>/<pid>` directory. Files read through it (with `openat`) belong to the
+/// process the directory was opened for, even if that process exits and its pid is reused
+/// meanwhile: the kernel then answers `ESRCH`/`ENOENT`, never another process's data.
+///
+/// The descriptor lives as long as this value, which callers keep only for the length of
+/// one call (or one `oneshot`), so no descriptor is held between calls.
+// Staged for the Process backend (issue 3), which is its only caller; tested below.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) struct PidDir {
+    fd: OwnedFd,
+    pid: i32,
+    path: PathBuf,
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl PidDir {
+    /// Opens `<procfs>/<pid>` (`O_PATH`: no read permission is needed on the directory).
+    /// A pid that does not exist is [`Error::NoSuchProcess`].
+    pub(crate) fn open(roots: &Roots, pid: i32) -> Result<PidDir> {
+        let path = roots.proc(pid.to_string());
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        match rustix::fs::open(&path, flags, Mode::empty()) {
+            Ok(fd) => Ok(PidDir { fd, pid, path }),
+            Err(e) => Err(pid_error(pid, &path, e.into())),
+        }
+    }
+
+    /// The path of `name` in this directory, for error messages.
+    pub(crate) fn path_of(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// Reads the file `name` (e.g. `"stat"`, `"task/12/stat"`) into the reusable buffer and
+    /// parses it. Errors: [`Error::NoSuchProcess`] when the process is gone,
+    /// [`Error::AccessDenied`] when the kernel refuses, [`Error::Parse`] naming the file.
+    pub(crate) fn with_file<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&[u8]) -> std::result::Result<T, ParseError>,
+    ) -> Result<T> {
+        with_buffer(|buf| {
+            let read = rustix::fs::openat(
+                &self.fd,
+                name,
+                OFlags::RDONLY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(io::Error::from)
+            .and_then(|fd| read_fd(&fd, buf));
+            match read {
+                Ok(()) => parse(buf).map_err(|e| e.at(&self.path_of(name))),
+                Err(e) => Err(pid_error(self.pid, &self.path_of(name), e)),
+            }
+        })
+    }
+
+    /// The target of the link `name` (e.g. `"exe"`, `"cwd"`, `"fd/3"`), as raw bytes.
+    pub(crate) fn read_link(&self, name: &str) -> Result<PathBuf> {
+        match rustix::fs::readlinkat(&self.fd, name, Vec::new()) {
+            Ok(target) => Ok(PathBuf::from(OsString::from_vec(target.into_bytes()))),
+            Err(e) => Err(pid_error(self.pid, &self.path_of(name), e.into())),
+        }
+    }
+
+    /// The names in the subdirectory `name` (e.g. `"fd"`, `"task"`).
+    pub(crate) fn list(&self, name: &str) -> Result<Vec<OsString>> {
+        list_dir(&self.path_of(name)).map_err(|e| match e {
+            Error::Io { path, source } => pid_error(self.pid, &path, source),
+            other => other,
+        })
+    }
+}
+
+/// The error for a failed access to a process's file: gone (`ENOENT`, `ESRCH`) is
+/// [`Error::NoSuchProcess`], refused (`EACCES`, `EPERM`) is [`Error::AccessDenied`].
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn pid_error(pid: i32, path: &Path, e: io::Error) -> Error {
+    match e.raw_os_error() {
+        Some(libc::ENOENT | libc::ESRCH) => Error::NoSuchProcess { pid, name: None },
+        Some(libc::EACCES | libc::EPERM) => Error::AccessDenied {
+            pid: Some(pid),
+            path: Some(path.to_path_buf()),
+        },
+        _ => Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pid_dir_reads_its_process_and_maps_errors() {
+        let roots = Roots::default();
+        let me = PidDir::open(&roots, std::process::id() as i32).unwrap();
+        let stat = me.with_file("stat", |b| Ok(b.to_vec())).unwrap();
+        let direct = std::fs::read("/proc/self/stat").unwrap();
+        let pid_field = |b: &[u8]| b.split(|&c| c == b' ').next().map(<[u8]>::to_vec);
+        assert_eq!(pid_field(&stat), pid_field(&direct));
+        assert_eq!(
+            me.read_link("exe").unwrap(),
+            std::env::current_exe().unwrap()
+        );
+        assert!(me.list("fd").unwrap().len() >= 3);
+        assert!(matches!(
+            me.with_file("no-such-file", |_| Ok(())),
+            Err(Error::NoSuchProcess { .. })
+        ));
+
+        // A process that exits while its directory is open: reads fail, they never return
+        // another process's data.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dir = PidDir::open(&roots, child.id() as i32).unwrap();
+        child.wait().unwrap();
+        assert!(matches!(
+            dir.with_file("stat", |_| Ok(())),
+            Err(Error::NoSuchProcess { .. })
+        ));
+        assert!(matches!(
+            PidDir::open(&roots, child.id() as i32),
+            Err(Error::NoSuchProcess { .. })
+        ));
+    }
 
     #[test]
     fn reads_parse_and_name_errors() {
