@@ -94,3 +94,66 @@ pub fn assert_close(what: &str, a: f64, b: f64, tol: f64) {
         "{what}: {a} and {b} differ by more than {tol}"
     );
 }
+
+/// A child process killed and reaped when dropped, so a failing test leaves nothing behind.
+pub struct Kid(pub std::process::Child);
+
+impl Drop for Kid {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Kid {
+    /// Spawns `cmd` with stdin and stdout at /dev/null. A binary copied just before may
+    /// fail with `ETXTBSY` for a moment (a child forked by another test thread can hold it
+    /// open for writing until it execs), so that is retried.
+    pub fn spawn(cmd: &mut Command) -> Kid {
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null());
+        for _ in 0..200 {
+            match cmd.spawn() {
+                Ok(child) => return Kid(child),
+                Err(e) if e.raw_os_error() == Some(26) => {
+                    // ETXTBSY
+                    std::thread::sleep(std::time::Duration::from_millis(5))
+                }
+                Err(e) => panic!("spawn: {e}"),
+            }
+        }
+        panic!("spawn: executable stayed busy");
+    }
+
+    /// The child's pid.
+    pub fn pid(&self) -> i32 {
+        self.0.id() as i32
+    }
+
+    /// SIGSTOP, then waits until `/proc` says it is stopped.
+    pub fn stop(&self) {
+        let pid = rustix::process::Pid::from_raw(self.pid()).unwrap();
+        rustix::process::kill_process(pid, rustix::process::Signal::STOP).unwrap();
+        wait_state(self.pid(), b'T');
+    }
+}
+
+/// The state letter of `/proc/<pid>/stat`, read directly (after the last `)`).
+pub fn state_letter(pid: i32) -> Option<u8> {
+    let data = std::fs::read(format!("/proc/{pid}/stat")).ok()?;
+    let close = data.iter().rposition(|&b| b == b')')?;
+    data.get(close + 2).copied()
+}
+
+/// Waits (10 s at most) until the state letter of `pid` is `want`.
+pub fn wait_state(pid: i32, want: u8) {
+    let t0 = std::time::Instant::now();
+    while state_letter(pid) != Some(want) {
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(10),
+            "pid {pid} never reached state {}",
+            want as char
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}

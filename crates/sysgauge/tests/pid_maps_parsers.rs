@@ -21,8 +21,8 @@ use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use procfs::FromBufRead;
 use serde_json::Value;
@@ -609,37 +609,7 @@ fn live_rollup_equals_smaps_sum_for_every_pid() {
 // ---------------------------------------------------------------------------------------
 // Stopped children against psutil.
 
-/// A child killed (and reaped) when dropped.
-struct Kid(Child);
-
-impl Drop for Kid {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Kid {
-    fn pid(&self) -> i32 {
-        self.0.id() as i32
-    }
-
-    /// SIGSTOP, then wait until /proc says it is stopped.
-    fn stop(&self) {
-        let pid = rustix::process::Pid::from_raw(self.pid()).unwrap();
-        rustix::process::kill_process(pid, rustix::process::Signal::STOP).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let stat = std::fs::read(format!("/proc/{}/stat", self.pid())).unwrap();
-            let close = stat.iter().rposition(|&b| b == b')').unwrap();
-            if stat.get(close + 2) == Some(&b'T') {
-                return;
-            }
-            assert!(Instant::now() < deadline, "child did not stop");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
+use common::Kid;
 
 /// A Python child that maps files with awkward names in `dir` (two of them then unlinked),
 /// a shared anonymous mapping (shown as `/dev/zero (deleted)`) and a private one it tries

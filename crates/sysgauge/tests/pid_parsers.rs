@@ -16,7 +16,7 @@ use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -40,21 +40,7 @@ fn numeric_pids() -> Vec<i32> {
     v
 }
 
-/// A child process killed and reaped when dropped, so a failing test leaves nothing behind.
-struct Kid(Child);
-
-impl Kid {
-    fn pid(&self) -> i32 {
-        self.0.id() as i32
-    }
-}
-
-impl Drop for Kid {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Kid;
 
 /// Python code run by the children: sets the comm from argv[1] (bytes), starts argv[2]
 /// extra threads, prints its pid when ready and sleeps.
