@@ -31,6 +31,7 @@ pub mod memory;
 pub mod net;
 pub mod nowrap;
 pub mod platform;
+pub mod process;
 pub mod roots;
 pub mod sensors;
 #[cfg(test)]
@@ -45,5 +46,6 @@ pub use human::*;
 pub use memory::*;
 pub use net::*;
 pub use nowrap::*;
+pub use process::{pid_exists, pids, MemoryInfo, Process, ProcessCpuTimes, Status};
 pub use roots::{procfs_path, set_procfs_path, set_sysfs_path, Roots};
 pub use sensors::*;

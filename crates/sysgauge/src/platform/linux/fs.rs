@@ -159,15 +159,12 @@ pub(crate) fn exists(path: &Path) -> bool {
 ///
 /// The descriptor lives as long as this value, which callers keep only for the length of
 /// one call (or one `oneshot`), so no descriptor is held between calls.
-// Staged for the Process backend (issue 3), which is its only caller; tested below.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct PidDir {
     fd: OwnedFd,
     pid: i32,
     path: PathBuf,
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 impl PidDir {
     /// Opens `<procfs>/<pid>` (`O_PATH`: no read permission is needed on the directory).
     /// A pid that does not exist is [`Error::NoSuchProcess`].
@@ -178,6 +175,11 @@ impl PidDir {
             Ok(fd) => Ok(PidDir { fd, pid, path }),
             Err(e) => Err(pid_error(pid, &path, e.into())),
         }
+    }
+
+    /// The pid this directory belongs to.
+    pub(crate) fn pid(&self) -> i32 {
+        self.pid
     }
 
     /// The path of `name` in this directory, for error messages.
@@ -216,19 +218,10 @@ impl PidDir {
             Err(e) => Err(pid_error(self.pid, &self.path_of(name), e.into())),
         }
     }
-
-    /// The names in the subdirectory `name` (e.g. `"fd"`, `"task"`).
-    pub(crate) fn list(&self, name: &str) -> Result<Vec<OsString>> {
-        list_dir(&self.path_of(name)).map_err(|e| match e {
-            Error::Io { path, source } => pid_error(self.pid, &path, source),
-            other => other,
-        })
-    }
 }
 
 /// The error for a failed access to a process's file: gone (`ENOENT`, `ESRCH`) is
 /// [`Error::NoSuchProcess`], refused (`EACCES`, `EPERM`) is [`Error::AccessDenied`].
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn pid_error(pid: i32, path: &Path, e: io::Error) -> Error {
     match e.raw_os_error() {
         Some(libc::ENOENT | libc::ESRCH) => Error::NoSuchProcess { pid, name: None },
@@ -259,7 +252,6 @@ mod tests {
             me.read_link("exe").unwrap(),
             std::env::current_exe().unwrap()
         );
-        assert!(me.list("fd").unwrap().len() >= 3);
         assert!(matches!(
             me.with_file("no-such-file", |_| Ok(())),
             Err(Error::NoSuchProcess { .. })

@@ -14,5 +14,6 @@ pub(crate) mod fs;
 pub(crate) mod host;
 pub(crate) mod memory;
 pub(crate) mod net;
+pub(crate) mod process;
 pub(crate) mod sensors;
 pub(crate) mod sys;

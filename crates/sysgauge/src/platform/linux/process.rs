@@ -1,0 +1,260 @@
+//! The Linux backend of [`crate::process`]: every call opens `<procfs>/<pid>` once
+//! ([`PidDir`]) and reads the files it needs relative to it, so one call never mixes two
+//! processes that had the same pid.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+use crate::error::{Error, Result};
+use crate::platform::linux::cpu::clock_ticks;
+use crate::platform::linux::fs::{self, PidDir};
+use crate::platform::linux::host;
+use crate::platform::linux::parse::{pid_cmdline, pid_stat, pid_statm, pid_status};
+use crate::platform::linux::sys::process as sys;
+use crate::process::{MemoryInfo, ProcessCpuTimes, Status};
+use crate::roots::Roots;
+
+/// The pids of `<procfs>`: its entries whose names are decimal numbers, sorted (psutil's
+/// `pids()`; thread ids are not listed there).
+pub(crate) fn pids(roots: &Roots) -> Result<Vec<i32>> {
+    let mut out: Vec<i32> = fs::list_dir(roots.procfs())?
+        .iter()
+        .filter_map(|name| {
+            let b = name.as_bytes();
+            if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            std::str::from_utf8(b).ok()?.parse().ok()
+        })
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// psutil's `pid_exists` on Linux: `kill(pid, 0)` must not answer `ESRCH` (`EPERM` means
+/// it exists), and the pid must be a process, not a thread: the `Tgid` of
+/// `<procfs>/<pid>/status` equals the pid. When `status` cannot be read, the pid exists if
+/// `<procfs>` lists it. So pid 0 does not exist (no `/proc/0`), as psutil answers on Linux.
+pub(crate) fn pid_exists(roots: &Roots, pid: i32) -> bool {
+    if pid <= 0 {
+        return false;
+    }
+    match sys::send_signal(pid, 0) {
+        Ok(()) | Err(Error::AccessDenied { .. }) => {}
+        Err(_) => return false,
+    }
+    match PidDir::open(roots, pid)
+        .and_then(|d| d.with_file("status", |data| Ok(pid_status::pid_status(data)?.tgid)))
+    {
+        Ok(Some(tgid)) => tgid == pid,
+        Ok(None) | Err(_) => pids(roots).is_ok_and(|all| all.binary_search(&pid).is_ok()),
+    }
+}
+
+/// What the identity and most getters need from `<pid>/stat`, copied out of the buffer.
+#[derive(Debug, Clone)]
+pub(crate) struct StatInfo {
+    pub(crate) comm: OsString,
+    pub(crate) state: u8,
+    pub(crate) ppid: i32,
+    pub(crate) utime: u64,
+    pub(crate) stime: u64,
+    pub(crate) cutime: i64,
+    pub(crate) cstime: i64,
+    pub(crate) num_threads: i64,
+    pub(crate) starttime: u64,
+    pub(crate) blkio_ticks: u64,
+}
+
+fn stat_info(dir: &PidDir) -> Result<StatInfo> {
+    dir.with_file("stat", |data| {
+        let s = pid_stat::pid_stat(data)?;
+        Ok(StatInfo {
+            comm: OsString::from(std::ffi::OsStr::from_bytes(s.comm)),
+            state: s.state,
+            ppid: s.ppid,
+            utime: s.utime,
+            stime: s.stime,
+            cutime: s.cutime,
+            cstime: s.cstime,
+            num_threads: s.num_threads,
+            starttime: s.starttime,
+            blkio_ticks: s.delayacct_blkio_ticks.unwrap_or(0),
+        })
+    })
+}
+
+/// `<pid>/stat` of `pid`, read through a freshly opened directory.
+pub(crate) fn stat(roots: &Roots, pid: i32) -> Result<StatInfo> {
+    stat_info(&PidDir::open(roots, pid)?)
+}
+
+/// psutil's status names for the state letters of `stat`.
+pub(crate) fn status_of(state: u8) -> Status {
+    match state {
+        b'R' => Status::Running,
+        b'S' => Status::Sleeping,
+        b'D' => Status::DiskSleep,
+        b'T' => Status::Stopped,
+        b't' => Status::TracingStop,
+        b'Z' => Status::Zombie,
+        b'X' | b'x' => Status::Dead,
+        b'K' => Status::WakeKill,
+        b'W' => Status::Waking,
+        b'I' => Status::Idle,
+        b'P' => Status::Parked,
+        other => Status::Unknown(other),
+    }
+}
+
+/// The command line of `<pid>/cmdline` (psutil's splitting rules); an empty file is
+/// [`Error::ZombieProcess`] for a zombie and an empty list otherwise (kernel threads).
+pub(crate) fn cmdline(roots: &Roots, pid: i32) -> Result<Vec<OsString>> {
+    let dir = PidDir::open(roots, pid)?;
+    let args = dir.with_file("cmdline", |d| Ok(pid_cmdline::cmdline(d)))?;
+    if args.is_empty() {
+        raise_if_zombie(&dir)?;
+    }
+    Ok(args)
+}
+
+/// [`Error::ZombieProcess`] when `stat` says the process is a zombie.
+fn raise_if_zombie(dir: &PidDir) -> Result<()> {
+    match stat_info(dir) {
+        Ok(s) if s.state == b'Z' => Err(Error::ZombieProcess {
+            pid: dir.pid(),
+            name: Some(s.comm),
+            ppid: Some(s.ppid),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// psutil's `name()`: `comm` from `stat`; when it is 15 bytes or more (the kernel cuts it
+/// there), the base name of `cmdline[0]` if that starts with it. A command line that cannot
+/// be read (refused, zombie) leaves the cut name.
+pub(crate) fn name(roots: &Roots, pid: i32) -> Result<OsString> {
+    let dir = PidDir::open(roots, pid)?;
+    let comm = stat_info(&dir)?.comm;
+    if comm.len() < 15 {
+        return Ok(comm);
+    }
+    let args = match dir.with_file("cmdline", |d| Ok(pid_cmdline::cmdline(d))) {
+        Ok(a) => a,
+        Err(Error::AccessDenied { .. } | Error::ZombieProcess { .. }) => return Ok(comm),
+        Err(e) => return Err(e),
+    };
+    if let Some(first) = args.first() {
+        let base = first
+            .as_bytes()
+            .rsplit(|&b| b == b'/')
+            .next()
+            .unwrap_or_default();
+        if base.starts_with(comm.as_bytes()) {
+            return Ok(OsString::from(std::ffi::OsStr::from_bytes(base)));
+        }
+    }
+    Ok(comm)
+}
+
+/// Seconds since the Epoch when the process started: `starttime` (clock ticks after boot)
+/// / `CLK_TCK` + boot time, psutil's formula.
+pub(crate) fn create_time(roots: &Roots, starttime: u64) -> Result<f64> {
+    Ok(starttime as f64 / clock_ticks()? + host::boot_time(roots)?)
+}
+
+/// CPU times in seconds from the tick counts of `stat`.
+pub(crate) fn cpu_times(s: &StatInfo) -> Result<ProcessCpuTimes> {
+    let hz = clock_ticks()?;
+    Ok(ProcessCpuTimes {
+        user: s.utime as f64 / hz,
+        system: s.stime as f64 / hz,
+        children_user: s.cutime as f64 / hz,
+        children_system: s.cstime as f64 / hz,
+        iowait: s.blkio_ticks as f64 / hz,
+    })
+}
+
+/// psutil's `memory_info()`: the seven `statm` counts × the page size, in bytes.
+pub(crate) fn memory_info(roots: &Roots, pid: i32) -> Result<MemoryInfo> {
+    let dir = PidDir::open(roots, pid)?;
+    let m = dir.with_file("statm", pid_statm::pid_statm)?;
+    let page = rustix::param::page_size() as u64;
+    let bytes = |pages: u64| {
+        pages.checked_mul(page).ok_or_else(|| Error::Parse {
+            path: dir.path_of("statm"),
+            what: "page count overflows bytes".into(),
+        })
+    };
+    Ok(MemoryInfo {
+        rss: bytes(m.resident)?,
+        vms: bytes(m.size)?,
+        shared: bytes(m.shared)?,
+        text: bytes(m.text)?,
+        lib: bytes(m.lib)?,
+        data: bytes(m.data)?,
+        dirty: bytes(m.dirty)?,
+    })
+}
+
+/// A link of the pid directory as psutil's `readlink` reads it: cut at the first NUL, and
+/// without a ` (deleted)` suffix when the path without it does not exist. A link that
+/// cannot be read while the process's directory is still there gives `fallback` (after the
+/// zombie check), as psutil's `_readlink` does.
+fn read_pid_link(
+    roots: &Roots,
+    dir: &PidDir,
+    name: &str,
+    fallback: Option<std::path::PathBuf>,
+) -> Result<std::path::PathBuf> {
+    match dir.read_link(name) {
+        Ok(target) => Ok(clean_link(target)),
+        Err(Error::NoSuchProcess { .. }) if fs::exists(&roots.proc(dir.pid().to_string())) => {
+            raise_if_zombie(dir)?;
+            fallback.ok_or(Error::NoSuchProcess {
+                pid: dir.pid(),
+                name: None,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// psutil's clean-up of a `/proc` link target.
+fn clean_link(target: std::path::PathBuf) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    let mut bytes = target.into_os_string().into_vec();
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        bytes.truncate(nul);
+    }
+    const DELETED: &[u8] = b" (deleted)";
+    if bytes.ends_with(DELETED) {
+        let kept = bytes.len() - DELETED.len();
+        let full = std::path::Path::new(std::ffi::OsStr::from_bytes(&bytes));
+        // psutil's `path_exists_strict`: a `stat` that follows links.
+        if !fs::exists(full) {
+            bytes.truncate(kept);
+        }
+    }
+    std::path::PathBuf::from(OsString::from_vec(bytes))
+}
+
+/// The working directory (`<pid>/cwd`); empty when the kernel gives none but the process
+/// exists (psutil's fallback).
+pub(crate) fn cwd(roots: &Roots, pid: i32) -> Result<std::path::PathBuf> {
+    let dir = PidDir::open(roots, pid)?;
+    read_pid_link(roots, &dir, "cwd", Some(std::path::PathBuf::new()))
+}
+
+/// The number of open file descriptors: the entries of `<pid>/fd`. Listed by path, not
+/// through a [`PidDir`], so that for the calling process the count is psutil's: only the
+/// listing's own descriptor is added, not the directory handle's too.
+pub(crate) fn num_fds(roots: &Roots, pid: i32) -> Result<usize> {
+    let path = roots.proc(format!("{pid}/fd"));
+    fs::list_dir(&path)
+        .map(|names| names.len())
+        .map_err(|e| match e {
+            Error::Io { path, source } => fs::pid_error(pid, &path, source),
+            other => other,
+        })
+}
