@@ -76,7 +76,7 @@ pub struct MapsLine<'a> {
 
 /// The next field of `s` and what follows it, Python `split()`-style.
 #[inline]
-fn next_field(s: &[u8]) -> (&[u8], &[u8]) {
+pub(crate) fn next_field(s: &[u8]) -> (&[u8], &[u8]) {
     let start = s
         .iter()
         .position(|&b| !is_ascii_space(b))

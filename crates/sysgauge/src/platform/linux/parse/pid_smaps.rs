@@ -66,7 +66,7 @@
 
 use std::collections::HashMap;
 
-use super::pid_maps::{is_ascii_space, MapsLine};
+use super::pid_maps::{is_ascii_space, next_field, MapsLine};
 use super::pytext;
 use crate::error::ParseError;
 
@@ -297,21 +297,6 @@ fn split_line(s: &[u8]) -> (&[u8], &[u8]) {
     }
 }
 
-/// The first field of `s` (Python `split()`) and what follows it.
-#[inline]
-fn first_field(s: &[u8]) -> (&[u8], &[u8]) {
-    let start = s
-        .iter()
-        .position(|&b| !is_ascii_space(b))
-        .unwrap_or(s.len());
-    let s = s.get(start..).unwrap_or_default();
-    let end = s.iter().position(|&b| is_ascii_space(b)).unwrap_or(s.len());
-    (
-        s.get(..end).unwrap_or_default(),
-        s.get(end..).unwrap_or_default(),
-    )
-}
-
 /// The line at the start of a smaps body, scanned once.
 struct ValueLine<'a> {
     /// The line without its `\n`.
@@ -528,8 +513,8 @@ pub fn rollup_totals(data: &[u8]) -> Result<SmapsTotals, ParseError> {
         } else {
             continue;
         };
-        let (_, tail) = first_field(line);
-        let (value, _) = first_field(tail);
+        let (_, tail) = next_field(line);
+        let (value, _) = next_field(tail);
         let bad = || {
             ParseError::new(format!(
                 "smaps_rollup line without an integer value: {:?}",
