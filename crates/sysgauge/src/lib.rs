@@ -46,6 +46,9 @@ pub use human::*;
 pub use memory::*;
 pub use net::*;
 pub use nowrap::*;
-pub use process::{pid_exists, pids, MemoryInfo, Process, ProcessCpuTimes, Status};
+pub use process::{
+    pid_exists, pids, Ids, MemoryInfo, NumCtxSwitches, Process, ProcessCpuTimes, ProcessIoCounters,
+    Status,
+};
 pub use roots::{procfs_path, set_procfs_path, set_sysfs_path, Roots};
 pub use sensors::*;

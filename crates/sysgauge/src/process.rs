@@ -133,6 +133,45 @@ pub struct MemoryInfo {
     pub dirty: u64,
 }
 
+/// Real, effective and saved ids of a process (psutil's `puids` and `pgids`), from the
+/// `Uid:` or `Gid:` line of `/proc/<pid>/status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Ids {
+    /// The real id.
+    pub real: u32,
+    /// The effective id (the one permission checks use).
+    pub effective: u32,
+    /// The saved set-id.
+    pub saved: u32,
+}
+
+/// Context switches since the process started (psutil's `pctxsw`), from
+/// `voluntary_ctxt_switches` and `nonvoluntary_ctxt_switches` of `/proc/<pid>/status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct NumCtxSwitches {
+    /// Switches because the process waited for something.
+    pub voluntary: u64,
+    /// Switches because the scheduler preempted it.
+    pub involuntary: u64,
+}
+
+/// A process's I/O since it started (psutil's `pio` on Linux), from `/proc/<pid>/io`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ProcessIoCounters {
+    /// Read system calls (`syscr`).
+    pub read_count: u64,
+    /// Write system calls (`syscw`).
+    pub write_count: u64,
+    /// Bytes fetched from storage (`read_bytes`).
+    pub read_bytes: u64,
+    /// Bytes sent to storage (`write_bytes`).
+    pub write_bytes: u64,
+    /// Bytes passed to read-like calls, cache hits included (`rchar`).
+    pub read_chars: u64,
+    /// Bytes passed to write-like calls (`wchar`).
+    pub write_chars: u64,
+}
+
 /// A process: a pid plus the start time that tells it apart from a later process given the
 /// same pid. Cheap to clone; holds no file descriptor.
 ///
@@ -210,6 +249,15 @@ impl Process {
         }
     }
 
+    /// `value`, once the pid is confirmed to still belong to this process. The check comes
+    /// after the read, so data of a process that took the pid over meanwhile is never
+    /// returned.
+    fn confirmed<T>(&self, value: Result<T>) -> Result<T> {
+        let v = value?;
+        self.stat()?;
+        Ok(v)
+    }
+
     fn stat(&self) -> Result<backend::StatInfo> {
         let s = backend::stat(&self.roots, self.pid)?;
         self.check_same(s.starttime)?;
@@ -230,18 +278,14 @@ impl Process {
     /// The process name: `comm` of `/proc/<pid>/stat`, or, when the kernel cut it at 15
     /// bytes, the base name of `cmdline[0]` if that starts with it (psutil's rule).
     pub fn name(&self) -> Result<OsString> {
-        let name = backend::name(&self.roots, self.pid)?;
-        self.stat()?;
-        Ok(name)
+        self.confirmed(backend::name(&self.roots, self.pid))
     }
 
     /// The command line, one raw argument each, split as psutil splits
     /// `/proc/<pid>/cmdline` (on NULs, or on spaces for processes that rewrote it that way);
     /// empty for kernel threads; [`Error::ZombieProcess`] for a zombie.
     pub fn cmdline(&self) -> Result<Vec<OsString>> {
-        let args = backend::cmdline(&self.roots, self.pid)?;
-        self.stat()?;
-        Ok(args)
+        self.confirmed(backend::cmdline(&self.roots, self.pid))
     }
 
     /// The state (psutil's `status()`).
@@ -268,24 +312,57 @@ impl Process {
 
     /// Memory sizes in bytes, from `/proc/<pid>/statm`.
     pub fn memory_info(&self) -> Result<MemoryInfo> {
-        let m = backend::memory_info(&self.roots, self.pid)?;
-        self.stat()?;
-        Ok(m)
+        self.confirmed(backend::memory_info(&self.roots, self.pid))
     }
 
     /// The working directory (`/proc/<pid>/cwd`), raw bytes; empty when the kernel gives
     /// none for a living process. [`Error::AccessDenied`] for other users' processes when
     /// not root.
     pub fn cwd(&self) -> Result<std::path::PathBuf> {
-        let cwd = backend::cwd(&self.roots, self.pid)?;
-        self.stat()?;
-        Ok(cwd)
+        self.confirmed(backend::cwd(&self.roots, self.pid))
     }
 
     /// The number of open file descriptors (entries of `/proc/<pid>/fd`).
     pub fn num_fds(&self) -> Result<usize> {
-        let n = backend::num_fds(&self.roots, self.pid)?;
-        self.stat()?;
-        Ok(n)
+        self.confirmed(backend::num_fds(&self.roots, self.pid))
+    }
+
+    /// Real, effective and saved user ids (`Uid:` of `/proc/<pid>/status`).
+    pub fn uids(&self) -> Result<Ids> {
+        self.confirmed(backend::uids(&self.roots, self.pid))
+    }
+
+    /// Real, effective and saved group ids (`Gid:` of `/proc/<pid>/status`).
+    pub fn gids(&self) -> Result<Ids> {
+        self.confirmed(backend::gids(&self.roots, self.pid))
+    }
+
+    /// The name of the real user, from the password database (NSS, as `getpwuid(3)`), or
+    /// the uid as text when it has no entry (psutil's `username()`).
+    pub fn username(&self) -> Result<OsString> {
+        backend::user_name(self.uids()?.real)
+    }
+
+    /// Voluntary and involuntary context switches (`/proc/<pid>/status`).
+    pub fn num_ctx_switches(&self) -> Result<NumCtxSwitches> {
+        self.confirmed(backend::num_ctx_switches(&self.roots, self.pid))
+    }
+
+    /// I/O counters (`/proc/<pid>/io`). [`Error::AccessDenied`] for other users'
+    /// processes unless root; [`Error::Unsupported`] on kernels without I/O accounting.
+    pub fn io_counters(&self) -> Result<ProcessIoCounters> {
+        self.confirmed(backend::io_counters(&self.roots, self.pid))
+    }
+
+    /// The nice value, -20 (most favoured) to 19, from `getpriority(2)`.
+    pub fn nice(&self) -> Result<i32> {
+        self.confirmed(backend::nice(self.pid))
+    }
+
+    /// The CPU the process last ran on (`processor` of `/proc/<pid>/stat`).
+    pub fn cpu_num(&self) -> Result<i32> {
+        let (start, cpu) = backend::cpu_num(&self.roots, self.pid)?;
+        self.check_same(start)?;
+        Ok(cpu)
     }
 }

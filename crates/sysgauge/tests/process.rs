@@ -335,3 +335,86 @@ fn every_process_against_ps() {
     }
     assert!(compared > 5, "only {compared} processes compared");
 }
+
+#[test]
+fn child_as_nobody_with_nice_ids_and_counters() {
+    // `setpriv` drops to nobody/nogroup, then `nice -n 7` runs sleep: known uids, gids,
+    // user name and nice value.
+    let kid = Kid::spawn(Command::new("setpriv").args([
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "nice",
+        "-n",
+        "7",
+        "sleep",
+        "30",
+    ]));
+    wait_exec(kid.pid(), b"sleep\x0030\x00");
+    kid.stop();
+    let p = Process::new(kid.pid()).unwrap();
+    let nobody = sysgauge::Ids {
+        real: 65534,
+        effective: 65534,
+        saved: 65534,
+    };
+    assert_eq!(p.uids().unwrap(), nobody);
+    assert_eq!(p.gids().unwrap(), nobody);
+    assert_eq!(p.nice().unwrap(), 7);
+    let py = common::psutil(&format!(
+        r#"
+p = psutil.Process({pid})
+out = {{"uids": p.uids(), "gids": p.gids(), "username": p.username(), "nice": p.nice(),
+       "ctx": p.num_ctx_switches(), "io": p.io_counters(), "cpu_num": p.cpu_num()}}
+"#,
+        pid = kid.pid()
+    ));
+    assert_eq!(py["uids"], serde_json::to_value(nobody).unwrap());
+    assert_eq!(py["gids"], serde_json::to_value(nobody).unwrap());
+    assert_eq!(py["username"], p.username().unwrap().to_str().unwrap());
+    assert_eq!(py["nice"], 7);
+    // Stopped: the counters do not move.
+    assert_eq!(
+        py["ctx"],
+        serde_json::to_value(p.num_ctx_switches().unwrap()).unwrap()
+    );
+    assert_eq!(
+        py["io"],
+        serde_json::to_value(p.io_counters().unwrap()).unwrap()
+    );
+    assert_eq!(py["cpu_num"], p.cpu_num().unwrap());
+    // ps agrees on the user, the nice value and the CPU.
+    let ps = common::run(
+        "ps",
+        &["-o", "user=,ni=,psr=", "-p", &kid.pid().to_string()],
+    );
+    let f: Vec<&str> = ps.split_whitespace().collect();
+    assert_eq!(
+        f,
+        [
+            p.username().unwrap().to_str().unwrap(),
+            "7",
+            &p.cpu_num().unwrap().to_string()
+        ]
+    );
+}
+
+#[test]
+fn io_counters_of_self_follow_writes() {
+    let me = Process::current().unwrap();
+    let before = me.io_counters().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f"), vec![7u8; 1 << 20]).unwrap();
+    let after = me.io_counters().unwrap();
+    // Other tests write too, so at least (not exactly) the 1 MiB written here.
+    assert!(after.write_chars >= before.write_chars + (1 << 20));
+    assert!(after.write_count > before.write_count);
+    let direct = std::fs::read_to_string("/proc/self/io").unwrap();
+    let wchar: u64 = direct
+        .lines()
+        .find_map(|l| l.strip_prefix("wchar: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wchar >= after.write_chars, "the counter only grows");
+}

@@ -9,9 +9,9 @@ use crate::error::{Error, Result};
 use crate::platform::linux::cpu::clock_ticks;
 use crate::platform::linux::fs::{self, PidDir};
 use crate::platform::linux::host;
-use crate::platform::linux::parse::{pid_cmdline, pid_stat, pid_statm, pid_status};
+use crate::platform::linux::parse::{pid_cmdline, pid_io, pid_stat, pid_statm, pid_status};
 use crate::platform::linux::sys::process as sys;
-use crate::process::{MemoryInfo, ProcessCpuTimes, Status};
+use crate::process::{Ids, MemoryInfo, NumCtxSwitches, ProcessCpuTimes, ProcessIoCounters, Status};
 use crate::roots::Roots;
 
 /// The pids of `<procfs>`: its entries whose names are decimal numbers, sorted (psutil's
@@ -257,4 +257,113 @@ pub(crate) fn num_fds(roots: &Roots, pid: i32) -> Result<usize> {
             Error::Io { path, source } => fs::pid_error(pid, &path, source),
             other => other,
         })
+}
+
+/// Reads `<pid>/status` and hands the parsed fields to `f`.
+fn with_status<T>(
+    roots: &Roots,
+    pid: i32,
+    f: impl FnOnce(&pid_status::PidStatus<'_>, &std::path::Path) -> Result<T>,
+) -> Result<T> {
+    let dir = PidDir::open(roots, pid)?;
+    let path = dir.path_of("status");
+    // The parsed status borrows the read buffer, so `f` runs inside the read.
+    let mut out = None;
+    dir.with_file("status", |data| {
+        let st = pid_status::pid_status(data)?;
+        out = Some(f(&st, &path));
+        Ok(())
+    })?;
+    out.unwrap_or_else(|| Err(Error::unsupported("status was not parsed")))
+}
+
+fn missing(path: &std::path::Path, what: &str) -> Error {
+    Error::Parse {
+        path: path.to_path_buf(),
+        what: format!("no {what} line"),
+    }
+}
+
+fn ids(i: &pid_status::Ids) -> Ids {
+    Ids {
+        real: i.real,
+        effective: i.effective,
+        saved: i.saved,
+    }
+}
+
+/// Real, effective and saved user ids (the `Uid:` line of `<pid>/status`).
+pub(crate) fn uids(roots: &Roots, pid: i32) -> Result<Ids> {
+    with_status(roots, pid, |st, path| {
+        st.uid.as_ref().map(ids).ok_or_else(|| missing(path, "Uid"))
+    })
+}
+
+/// Real, effective and saved group ids (the `Gid:` line of `<pid>/status`).
+pub(crate) fn gids(roots: &Roots, pid: i32) -> Result<Ids> {
+    with_status(roots, pid, |st, path| {
+        st.gid.as_ref().map(ids).ok_or_else(|| missing(path, "Gid"))
+    })
+}
+
+/// The user name of `uid` from the password database (NSS), or the number as text when
+/// it has no entry, as psutil's `username()` gives it.
+pub(crate) fn user_name(uid: u32) -> Result<OsString> {
+    Ok(crate::platform::linux::sys::passwd::user_name(uid)?
+        .unwrap_or_else(|| OsString::from(uid.to_string())))
+}
+
+/// Voluntary and involuntary context switches (`<pid>/status`); [`Error::Unsupported`] on
+/// kernels older than 2.6.23, which lack the lines.
+pub(crate) fn num_ctx_switches(roots: &Roots, pid: i32) -> Result<NumCtxSwitches> {
+    with_status(roots, pid, |st, path| {
+        match (st.voluntary_ctxt_switches, st.nonvoluntary_ctxt_switches) {
+            (Some(voluntary), Some(involuntary)) => Ok(NumCtxSwitches {
+                voluntary,
+                involuntary,
+            }),
+            _ => Err(Error::unsupported(format!(
+                "no context switch counts in {} (kernel older than 2.6.23)",
+                path.display()
+            ))),
+        }
+    })
+}
+
+/// I/O counters from `<pid>/io`. Without the file (a kernel built without
+/// `CONFIG_TASK_IO_ACCOUNTING`) the call is [`Error::Unsupported`], as psutil leaves
+/// `io_counters` out there.
+pub(crate) fn io_counters(roots: &Roots, pid: i32) -> Result<ProcessIoCounters> {
+    let dir = PidDir::open(roots, pid)?;
+    match dir.with_file("io", pid_io::pid_io) {
+        Ok(io) => Ok(ProcessIoCounters {
+            read_count: io.syscr,
+            write_count: io.syscw,
+            read_bytes: io.read_bytes,
+            write_bytes: io.write_bytes,
+            read_chars: io.rchar,
+            write_chars: io.wchar,
+        }),
+        Err(Error::NoSuchProcess { .. }) if !fs::exists(&roots.proc("self/io")) => Err(
+            Error::unsupported("per-process I/O accounting (no /proc/<pid>/io on this kernel)"),
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+/// The nice value from `getpriority(2)` (psutil's source), -20 to 19.
+pub(crate) fn nice(pid: i32) -> Result<i32> {
+    sys::get_nice(pid)
+}
+
+/// The CPU the process last ran on (`processor` of `<pid>/stat`).
+pub(crate) fn cpu_num(roots: &Roots, pid: i32) -> Result<(u64, i32)> {
+    let dir = PidDir::open(roots, pid)?;
+    dir.with_file("stat", |data| {
+        let s = pid_stat::pid_stat(data)?;
+        let cpu = s
+            .processor
+            .ok_or_else(|| crate::error::ParseError::new("no processor field"))?;
+        Ok((s.starttime, cpu))
+    })
 }
