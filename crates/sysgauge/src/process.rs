@@ -237,31 +237,9 @@ impl Process {
         self.pid
     }
 
-    /// [`Error::NoSuchProcess`] when the pid now belongs to another process.
-    fn check_same(&self, starttime: u64) -> Result<()> {
-        if starttime == self.start_ticks {
-            Ok(())
-        } else {
-            Err(Error::NoSuchProcess {
-                pid: self.pid,
-                name: None,
-            })
-        }
-    }
-
-    /// `value`, once the pid is confirmed to still belong to this process. The check comes
-    /// after the read, so data of a process that took the pid over meanwhile is never
-    /// returned.
-    fn confirmed<T>(&self, value: Result<T>) -> Result<T> {
-        let v = value?;
-        self.stat()?;
-        Ok(v)
-    }
-
+    /// `/proc/<pid>/stat`, if the pid still belongs to this process.
     fn stat(&self) -> Result<backend::StatInfo> {
-        let s = backend::stat(&self.roots, self.pid)?;
-        self.check_same(s.starttime)?;
-        Ok(s)
+        backend::stat_same(&self.roots, self.pid, self.start_ticks)
     }
 
     /// True while the process exists and its pid has not been given to another process
@@ -278,14 +256,14 @@ impl Process {
     /// The process name: `comm` of `/proc/<pid>/stat`, or, when the kernel cut it at 15
     /// bytes, the base name of `cmdline[0]` if that starts with it (psutil's rule).
     pub fn name(&self) -> Result<OsString> {
-        self.confirmed(backend::name(&self.roots, self.pid))
+        backend::name(&self.roots, self.pid, self.start_ticks)
     }
 
     /// The command line, one raw argument each, split as psutil splits
     /// `/proc/<pid>/cmdline` (on NULs, or on spaces for processes that rewrote it that way);
     /// empty for kernel threads; [`Error::ZombieProcess`] for a zombie.
     pub fn cmdline(&self) -> Result<Vec<OsString>> {
-        self.confirmed(backend::cmdline(&self.roots, self.pid))
+        backend::cmdline(&self.roots, self.pid, self.start_ticks)
     }
 
     /// The state (psutil's `status()`).
@@ -312,29 +290,29 @@ impl Process {
 
     /// Memory sizes in bytes, from `/proc/<pid>/statm`.
     pub fn memory_info(&self) -> Result<MemoryInfo> {
-        self.confirmed(backend::memory_info(&self.roots, self.pid))
+        backend::memory_info(&self.roots, self.pid, self.start_ticks)
     }
 
     /// The working directory (`/proc/<pid>/cwd`), raw bytes; empty when the kernel gives
     /// none for a living process. [`Error::AccessDenied`] for other users' processes when
     /// not root.
     pub fn cwd(&self) -> Result<std::path::PathBuf> {
-        self.confirmed(backend::cwd(&self.roots, self.pid))
+        backend::cwd(&self.roots, self.pid, self.start_ticks)
     }
 
     /// The number of open file descriptors (entries of `/proc/<pid>/fd`).
     pub fn num_fds(&self) -> Result<usize> {
-        self.confirmed(backend::num_fds(&self.roots, self.pid))
+        backend::num_fds(&self.roots, self.pid, self.start_ticks)
     }
 
     /// Real, effective and saved user ids (`Uid:` of `/proc/<pid>/status`).
     pub fn uids(&self) -> Result<Ids> {
-        self.confirmed(backend::uids(&self.roots, self.pid))
+        backend::uids(&self.roots, self.pid, self.start_ticks)
     }
 
     /// Real, effective and saved group ids (`Gid:` of `/proc/<pid>/status`).
     pub fn gids(&self) -> Result<Ids> {
-        self.confirmed(backend::gids(&self.roots, self.pid))
+        backend::gids(&self.roots, self.pid, self.start_ticks)
     }
 
     /// The name of the real user, from the password database (NSS, as `getpwuid(3)`), or
@@ -345,24 +323,22 @@ impl Process {
 
     /// Voluntary and involuntary context switches (`/proc/<pid>/status`).
     pub fn num_ctx_switches(&self) -> Result<NumCtxSwitches> {
-        self.confirmed(backend::num_ctx_switches(&self.roots, self.pid))
+        backend::num_ctx_switches(&self.roots, self.pid, self.start_ticks)
     }
 
     /// I/O counters (`/proc/<pid>/io`). [`Error::AccessDenied`] for other users'
     /// processes unless root; [`Error::Unsupported`] on kernels without I/O accounting.
     pub fn io_counters(&self) -> Result<ProcessIoCounters> {
-        self.confirmed(backend::io_counters(&self.roots, self.pid))
+        backend::io_counters(&self.roots, self.pid, self.start_ticks)
     }
 
     /// The nice value, -20 (most favoured) to 19, from `getpriority(2)`.
     pub fn nice(&self) -> Result<i32> {
-        self.confirmed(backend::nice(self.pid))
+        backend::nice(&self.roots, self.pid, self.start_ticks)
     }
 
     /// The CPU the process last ran on (`processor` of `/proc/<pid>/stat`).
     pub fn cpu_num(&self) -> Result<i32> {
-        let (start, cpu) = backend::cpu_num(&self.roots, self.pid)?;
-        self.check_same(start)?;
-        Ok(cpu)
+        backend::cpu_num(&self.roots, self.pid, self.start_ticks)
     }
 }

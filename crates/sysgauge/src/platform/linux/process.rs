@@ -64,6 +64,7 @@ pub(crate) struct StatInfo {
     pub(crate) num_threads: i64,
     pub(crate) starttime: u64,
     pub(crate) blkio_ticks: u64,
+    pub(crate) processor: Option<i32>,
 }
 
 fn stat_info(dir: &PidDir) -> Result<StatInfo> {
@@ -80,6 +81,7 @@ fn stat_info(dir: &PidDir) -> Result<StatInfo> {
             num_threads: s.num_threads,
             starttime: s.starttime,
             blkio_ticks: s.delayacct_blkio_ticks.unwrap_or(0),
+            processor: s.processor,
         })
     })
 }
@@ -87,6 +89,25 @@ fn stat_info(dir: &PidDir) -> Result<StatInfo> {
 /// `<pid>/stat` of `pid`, read through a freshly opened directory.
 pub(crate) fn stat(roots: &Roots, pid: i32) -> Result<StatInfo> {
     stat_info(&PidDir::open(roots, pid)?)
+}
+
+/// Opens `<procfs>/<pid>` and checks, through that directory, that it still belongs to the
+/// process that started at `start` ticks. Every later read through the returned directory
+/// then comes from that process (a process that exits makes them fail, it never lets
+/// another process's files through). [`Error::NoSuchProcess`] when the pid is gone or
+/// reused.
+pub(crate) fn open_same(roots: &Roots, pid: i32, start: u64) -> Result<(PidDir, StatInfo)> {
+    let dir = PidDir::open(roots, pid)?;
+    let s = stat_info(&dir)?;
+    if s.starttime != start {
+        return Err(Error::NoSuchProcess { pid, name: None });
+    }
+    Ok((dir, s))
+}
+
+/// `<pid>/stat` of the process that started at `start` ticks.
+pub(crate) fn stat_same(roots: &Roots, pid: i32, start: u64) -> Result<StatInfo> {
+    Ok(open_same(roots, pid, start)?.1)
 }
 
 /// psutil's status names for the state letters of `stat`.
@@ -109,11 +130,15 @@ pub(crate) fn status_of(state: u8) -> Status {
 
 /// The command line of `<pid>/cmdline` (psutil's splitting rules); an empty file is
 /// [`Error::ZombieProcess`] for a zombie and an empty list otherwise (kernel threads).
-pub(crate) fn cmdline(roots: &Roots, pid: i32) -> Result<Vec<OsString>> {
-    let dir = PidDir::open(roots, pid)?;
+pub(crate) fn cmdline(roots: &Roots, pid: i32, start: u64) -> Result<Vec<OsString>> {
+    let (dir, s) = open_same(roots, pid, start)?;
     let args = dir.with_file("cmdline", |d| Ok(pid_cmdline::cmdline(d)))?;
-    if args.is_empty() {
-        raise_if_zombie(&dir)?;
+    if args.is_empty() && s.state == b'Z' {
+        return Err(Error::ZombieProcess {
+            pid,
+            name: Some(s.comm),
+            ppid: Some(s.ppid),
+        });
     }
     Ok(args)
 }
@@ -133,9 +158,9 @@ fn raise_if_zombie(dir: &PidDir) -> Result<()> {
 /// psutil's `name()`: `comm` from `stat`; when it is 15 bytes or more (the kernel cuts it
 /// there), the base name of `cmdline[0]` if that starts with it. A command line that cannot
 /// be read (refused, zombie) leaves the cut name.
-pub(crate) fn name(roots: &Roots, pid: i32) -> Result<OsString> {
-    let dir = PidDir::open(roots, pid)?;
-    let comm = stat_info(&dir)?.comm;
+pub(crate) fn name(roots: &Roots, pid: i32, start: u64) -> Result<OsString> {
+    let (dir, s) = open_same(roots, pid, start)?;
+    let comm = s.comm;
     if comm.len() < 15 {
         return Ok(comm);
     }
@@ -176,8 +201,8 @@ pub(crate) fn cpu_times(s: &StatInfo) -> Result<ProcessCpuTimes> {
 }
 
 /// psutil's `memory_info()`: the seven `statm` counts × the page size, in bytes.
-pub(crate) fn memory_info(roots: &Roots, pid: i32) -> Result<MemoryInfo> {
-    let dir = PidDir::open(roots, pid)?;
+pub(crate) fn memory_info(roots: &Roots, pid: i32, start: u64) -> Result<MemoryInfo> {
+    let (dir, _) = open_same(roots, pid, start)?;
     let m = dir.with_file("statm", pid_statm::pid_statm)?;
     let page = rustix::param::page_size() as u64;
     let bytes = |pages: u64| {
@@ -241,31 +266,35 @@ fn clean_link(target: std::path::PathBuf) -> std::path::PathBuf {
 
 /// The working directory (`<pid>/cwd`); empty when the kernel gives none but the process
 /// exists (psutil's fallback).
-pub(crate) fn cwd(roots: &Roots, pid: i32) -> Result<std::path::PathBuf> {
-    let dir = PidDir::open(roots, pid)?;
+pub(crate) fn cwd(roots: &Roots, pid: i32, start: u64) -> Result<std::path::PathBuf> {
+    let (dir, _) = open_same(roots, pid, start)?;
     read_pid_link(roots, &dir, "cwd", Some(std::path::PathBuf::new()))
 }
 
 /// The number of open file descriptors: the entries of `<pid>/fd`. Listed by path, not
 /// through a [`PidDir`], so that for the calling process the count is psutil's: only the
 /// listing's own descriptor is added, not the directory handle's too.
-pub(crate) fn num_fds(roots: &Roots, pid: i32) -> Result<usize> {
+pub(crate) fn num_fds(roots: &Roots, pid: i32, start: u64) -> Result<usize> {
     let path = roots.proc(format!("{pid}/fd"));
-    fs::list_dir(&path)
+    let n = fs::list_dir(&path)
         .map(|names| names.len())
         .map_err(|e| match e {
             Error::Io { path, source } => fs::pid_error(pid, &path, source),
             other => other,
-        })
+        })?;
+    // Listed by path, so confirm afterwards that the pid was still this process.
+    stat_same(roots, pid, start)?;
+    Ok(n)
 }
 
 /// Reads `<pid>/status` and hands the parsed fields to `f`.
 fn with_status<T>(
     roots: &Roots,
     pid: i32,
+    start: u64,
     f: impl FnOnce(&pid_status::PidStatus<'_>, &std::path::Path) -> Result<T>,
 ) -> Result<T> {
-    let dir = PidDir::open(roots, pid)?;
+    let (dir, _) = open_same(roots, pid, start)?;
     let path = dir.path_of("status");
     // The parsed status borrows the read buffer, so `f` runs inside the read.
     let mut out = None;
@@ -293,15 +322,15 @@ fn ids(i: &pid_status::Ids) -> Ids {
 }
 
 /// Real, effective and saved user ids (the `Uid:` line of `<pid>/status`).
-pub(crate) fn uids(roots: &Roots, pid: i32) -> Result<Ids> {
-    with_status(roots, pid, |st, path| {
+pub(crate) fn uids(roots: &Roots, pid: i32, start: u64) -> Result<Ids> {
+    with_status(roots, pid, start, |st, path| {
         st.uid.as_ref().map(ids).ok_or_else(|| missing(path, "Uid"))
     })
 }
 
 /// Real, effective and saved group ids (the `Gid:` line of `<pid>/status`).
-pub(crate) fn gids(roots: &Roots, pid: i32) -> Result<Ids> {
-    with_status(roots, pid, |st, path| {
+pub(crate) fn gids(roots: &Roots, pid: i32, start: u64) -> Result<Ids> {
+    with_status(roots, pid, start, |st, path| {
         st.gid.as_ref().map(ids).ok_or_else(|| missing(path, "Gid"))
     })
 }
@@ -315,8 +344,8 @@ pub(crate) fn user_name(uid: u32) -> Result<OsString> {
 
 /// Voluntary and involuntary context switches (`<pid>/status`); [`Error::Unsupported`] on
 /// kernels older than 2.6.23, which lack the lines.
-pub(crate) fn num_ctx_switches(roots: &Roots, pid: i32) -> Result<NumCtxSwitches> {
-    with_status(roots, pid, |st, path| {
+pub(crate) fn num_ctx_switches(roots: &Roots, pid: i32, start: u64) -> Result<NumCtxSwitches> {
+    with_status(roots, pid, start, |st, path| {
         match (st.voluntary_ctxt_switches, st.nonvoluntary_ctxt_switches) {
             (Some(voluntary), Some(involuntary)) => Ok(NumCtxSwitches {
                 voluntary,
@@ -333,8 +362,8 @@ pub(crate) fn num_ctx_switches(roots: &Roots, pid: i32) -> Result<NumCtxSwitches
 /// I/O counters from `<pid>/io`. Without the file (a kernel built without
 /// `CONFIG_TASK_IO_ACCOUNTING`) the call is [`Error::Unsupported`], as psutil leaves
 /// `io_counters` out there.
-pub(crate) fn io_counters(roots: &Roots, pid: i32) -> Result<ProcessIoCounters> {
-    let dir = PidDir::open(roots, pid)?;
+pub(crate) fn io_counters(roots: &Roots, pid: i32, start: u64) -> Result<ProcessIoCounters> {
+    let (dir, _) = open_same(roots, pid, start)?;
     match dir.with_file("io", pid_io::pid_io) {
         Ok(io) => Ok(ProcessIoCounters {
             read_count: io.syscr,
@@ -351,19 +380,19 @@ pub(crate) fn io_counters(roots: &Roots, pid: i32) -> Result<ProcessIoCounters> 
     }
 }
 
-/// The nice value from `getpriority(2)` (psutil's source), -20 to 19.
-pub(crate) fn nice(pid: i32) -> Result<i32> {
-    sys::get_nice(pid)
+/// The nice value from `getpriority(2)` (psutil's source), -20 to 19; asked by pid, so
+/// confirmed afterwards to come from the process that started at `start`.
+pub(crate) fn nice(roots: &Roots, pid: i32, start: u64) -> Result<i32> {
+    let n = sys::get_nice(pid)?;
+    stat_same(roots, pid, start)?;
+    Ok(n)
 }
 
 /// The CPU the process last ran on (`processor` of `<pid>/stat`).
-pub(crate) fn cpu_num(roots: &Roots, pid: i32) -> Result<(u64, i32)> {
-    let dir = PidDir::open(roots, pid)?;
-    dir.with_file("stat", |data| {
-        let s = pid_stat::pid_stat(data)?;
-        let cpu = s
-            .processor
-            .ok_or_else(|| crate::error::ParseError::new("no processor field"))?;
-        Ok((s.starttime, cpu))
+pub(crate) fn cpu_num(roots: &Roots, pid: i32, start: u64) -> Result<i32> {
+    let (dir, s) = open_same(roots, pid, start)?;
+    s.processor.ok_or_else(|| Error::Parse {
+        path: dir.path_of("stat"),
+        what: "no processor field".into(),
     })
 }
