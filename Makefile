@@ -11,7 +11,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 unit:
-	cargo test --workspace
+	cargo test --workspace --no-fail-fast
 
 # Every check: formatting, lints, unit, fixture and integration tests (against /proc,
 # free, ps, ip, df, uptime and psutil 7.2.2).

@@ -138,6 +138,31 @@ impl Kid {
     }
 }
 
+/// `n` sleeping children, so that tests over "every process" have enough to look at even
+/// in a CI container whose pid namespace holds only the test and its shell.
+/// Returns once every child has exec'd `sleep` and sleeps.
+pub fn crowd(n: usize) -> Vec<Kid> {
+    let kids: Vec<Kid> = (0..n)
+        .map(|_| Kid::spawn(Command::new("sleep").arg("120")))
+        .collect();
+    for k in &kids {
+        let t0 = std::time::Instant::now();
+        while std::fs::read(format!("/proc/{}/comm", k.pid()))
+            .ok()
+            .as_deref()
+            != Some(b"sleep\n")
+        {
+            assert!(
+                t0.elapsed() < std::time::Duration::from_secs(10),
+                "sleep never ran"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        wait_state(k.pid(), b'S');
+    }
+    kids
+}
+
 /// The state letter of `/proc/<pid>/stat`, read directly (after the last `)`).
 pub fn state_letter(pid: i32) -> Option<u8> {
     let data = std::fs::read(format!("/proc/{pid}/stat")).ok()?;

@@ -574,6 +574,7 @@ fn fixtures_match_psutil() {
 
 #[test]
 fn live_every_process_matches_procfs_crate() {
+    let _crowd = common::crowd(24);
     let (mut n_stat, mut n_status, mut n_statm, mut n_io) = (0, 0, 0, 0);
     for pid in numeric_pids() {
         let dir = proc_dir(pid);
@@ -811,7 +812,8 @@ fn live_every_process_matches_procfs_crate() {
             n_io += 1;
         }
     }
-    // This machine runs dozens of processes (kernel threads included), all readable as root.
+    // Dozens of processes: the crowd, plus the system's (kernel threads included) when the
+    // pid namespace shows them.
     assert!(
         n_stat >= 20 && n_statm >= 20,
         "{n_stat} stat, {n_statm} statm"
@@ -822,6 +824,7 @@ fn live_every_process_matches_procfs_crate() {
 
 #[test]
 fn live_every_process_matches_ps() {
+    let _crowd = common::crowd(24);
     let before: HashMap<i32, Vec<u8>> = numeric_pids()
         .into_iter()
         .filter_map(|p| Some((p, read(&proc_dir(p), "stat")?)))
@@ -1054,7 +1057,12 @@ fn live_kernel_threads_have_empty_cmdline() {
                 .unwrap_or(false)
         })
         .collect();
-    assert!(!kthreads.is_empty());
+    if kthreads.is_empty() {
+        // A container's pid namespace shows no kernel thread; the parsers' side is covered
+        // by the kthreadd files of fixture pid-linux618-live.
+        eprintln!("skipped: no kernel thread visible in this pid namespace");
+        return;
+    }
     for pid in kthreads.iter().take(5) {
         let dir = proc_dir(*pid);
         let Some(data) = read(&dir, "cmdline") else {

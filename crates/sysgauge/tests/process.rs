@@ -307,6 +307,7 @@ fn kernel_thread_has_empty_cmdline() {
 
 #[test]
 fn every_process_against_ps() {
+    let _crowd = common::crowd(8);
     // ppid and thread count of every process, compared where two of our reads agree
     // (processes change as we look). This test process is left out: its test threads come
     // and go between `ps` and us.
