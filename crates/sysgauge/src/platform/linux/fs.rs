@@ -159,6 +159,7 @@ pub(crate) fn exists(path: &Path) -> bool {
 ///
 /// The descriptor lives as long as this value, which callers keep only for the length of
 /// one call (or one `oneshot`), so no descriptor is held between calls.
+#[derive(Debug)]
 pub(crate) struct PidDir {
     fd: OwnedFd,
     pid: i32,
@@ -209,6 +210,29 @@ impl PidDir {
                 Err(e) => Err(pid_error(self.pid, &self.path_of(name), e)),
             }
         })
+    }
+
+    /// The entries of the subdirectory `name` (e.g. `"fd"`, `"task"`), without `.` and
+    /// `..`, in the kernel's order. Errors as [`PidDir::with_file`].
+    pub(crate) fn list_dir(&self, name: &str) -> Result<Vec<OsString>> {
+        let listed = rustix::fs::openat(
+            &self.fd,
+            name,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .and_then(|fd| {
+            let mut out = Vec::new();
+            for entry in rustix::fs::Dir::read_from(&fd)? {
+                let entry = entry?;
+                let n = entry.file_name().to_bytes();
+                if n != b"." && n != b".." {
+                    out.push(OsString::from_vec(n.to_vec()));
+                }
+            }
+            Ok(out)
+        });
+        listed.map_err(|e| pid_error(self.pid, &self.path_of(name), e.into()))
     }
 
     /// The target of the link `name` (e.g. `"exe"`, `"cwd"`, `"fd/3"`), as raw bytes.

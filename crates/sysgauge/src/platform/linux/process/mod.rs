@@ -1,11 +1,17 @@
 //! The Linux backend of [`crate::process`]: every call opens `<procfs>/<pid>` once
 //! ([`PidDir`]) and reads the files it needs relative to it, so one call never mixes two
 //! processes that had the same pid.
+//!
+//! Every getter takes a [`Target`]: the process (roots, pid, start time) plus, inside
+//! `Process::oneshot`, a [`Cache`] that keeps the verified directory handle and the
+//! contents of `stat`, `status`, `statm`, `smaps_rollup` and `smaps` for the rest of the
+//! oneshot, so each of those files is read once however many getters use it.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
+use std::sync::OnceLock;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ParseError, Result};
 use crate::platform::linux::cpu::clock_ticks;
 use crate::platform::linux::fs::{self, PidDir};
 use crate::platform::linux::host;
@@ -57,6 +63,9 @@ pub(crate) struct StatInfo {
     pub(crate) comm: OsString,
     pub(crate) state: u8,
     pub(crate) ppid: i32,
+    pub(crate) tty_nr: i32,
+    pub(crate) minflt: u64,
+    pub(crate) majflt: u64,
     pub(crate) utime: u64,
     pub(crate) stime: u64,
     pub(crate) cutime: i64,
@@ -74,6 +83,9 @@ fn stat_info(dir: &PidDir) -> Result<StatInfo> {
             comm: OsString::from(std::ffi::OsStr::from_bytes(s.comm)),
             state: s.state,
             ppid: s.ppid,
+            tty_nr: s.tty_nr,
+            minflt: s.minflt,
+            majflt: s.majflt,
             utime: s.utime,
             stime: s.stime,
             cutime: s.cutime,
@@ -110,6 +122,177 @@ pub(crate) fn stat_same(roots: &Roots, pid: i32, start: u64) -> Result<StatInfo>
     Ok(open_same(roots, pid, start)?.1)
 }
 
+/// The files a oneshot keeps after their first read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cached {
+    /// `<pid>/status`.
+    Status,
+    /// `<pid>/statm`.
+    Statm,
+    /// `<pid>/smaps_rollup`.
+    SmapsRollup,
+    /// `<pid>/smaps`.
+    Smaps,
+}
+
+impl Cached {
+    fn file_name(self) -> &'static str {
+        match self {
+            Cached::Status => "status",
+            Cached::Statm => "statm",
+            Cached::SmapsRollup => "smaps_rollup",
+            Cached::Smaps => "smaps",
+        }
+    }
+}
+
+/// What `Process::oneshot` keeps for the duration of its closure: the directory handle
+/// (verified once to belong to the process), the parsed `stat`, and the bytes of the
+/// [`Cached`] files. Filled on first use, from any thread (`OnceLock`); a failed read is
+/// not kept, so it is tried again (and fails again) on the next use.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    dir: OnceLock<(PidDir, StatInfo)>,
+    status: OnceLock<Vec<u8>>,
+    statm: OnceLock<Vec<u8>>,
+    smaps_rollup: OnceLock<Vec<u8>>,
+    smaps: OnceLock<Vec<u8>>,
+}
+
+impl Cache {
+    fn slot(&self, which: Cached) -> &OnceLock<Vec<u8>> {
+        match which {
+            Cached::Status => &self.status,
+            Cached::Statm => &self.statm,
+            Cached::SmapsRollup => &self.smaps_rollup,
+            Cached::Smaps => &self.smaps,
+        }
+    }
+}
+
+/// A directory handle of a [`Target`]: the oneshot's, or one opened for this call.
+pub(crate) enum DirRef<'a> {
+    /// The oneshot's handle.
+    Cached(&'a PidDir),
+    /// Opened for this call; closed when dropped.
+    Owned(PidDir),
+}
+
+impl std::ops::Deref for DirRef<'_> {
+    type Target = PidDir;
+    fn deref(&self) -> &PidDir {
+        match self {
+            DirRef::Cached(d) => d,
+            DirRef::Owned(d) => d,
+        }
+    }
+}
+
+/// The process a backend call is about: pid and start time (its identity) under `roots`,
+/// with the oneshot's [`Cache`] when there is one.
+#[derive(Clone, Copy)]
+pub(crate) struct Target<'a> {
+    pub(crate) roots: &'a Roots,
+    pub(crate) pid: i32,
+    /// `starttime` of `<pid>/stat`, in clock ticks after boot.
+    pub(crate) start: u64,
+    pub(crate) cache: Option<&'a Cache>,
+}
+
+impl<'a> Target<'a> {
+    /// The process's directory, checked to belong to it (see [`open_same`]), and its
+    /// `stat`. Inside a oneshot, the first call opens and checks; later calls reuse both.
+    pub(crate) fn open(&self) -> Result<(DirRef<'a>, StatInfo)> {
+        let Some(cache) = self.cache else {
+            let (dir, s) = open_same(self.roots, self.pid, self.start)?;
+            return Ok((DirRef::Owned(dir), s));
+        };
+        if cache.dir.get().is_none() {
+            let opened = open_same(self.roots, self.pid, self.start)?;
+            // Another thread may have won the race: either handle is as good.
+            let _ = cache.dir.set(opened);
+        }
+        match cache.dir.get() {
+            Some((dir, s)) => Ok((DirRef::Cached(dir), s.clone())),
+            None => Err(Error::NoSuchProcess {
+                pid: self.pid,
+                name: None,
+            }),
+        }
+    }
+
+    /// The checked directory alone.
+    pub(crate) fn dir(&self) -> Result<DirRef<'a>> {
+        Ok(self.open()?.0)
+    }
+
+    /// `<pid>/stat` (read once per oneshot).
+    pub(crate) fn stat(&self) -> Result<StatInfo> {
+        Ok(self.open()?.1)
+    }
+
+    /// Parses one of the [`Cached`] files with `parse`: read through the checked directory,
+    /// and inside a oneshot read only the first time.
+    pub(crate) fn with_cached<T>(
+        &self,
+        which: Cached,
+        parse: impl FnOnce(&[u8]) -> std::result::Result<T, ParseError>,
+    ) -> Result<T> {
+        let dir = self.dir()?;
+        let name = which.file_name();
+        let Some(cache) = self.cache else {
+            return dir.with_file(name, parse);
+        };
+        let slot = cache.slot(which);
+        if slot.get().is_none() {
+            let bytes = dir.with_file(name, |d| Ok(d.to_vec()))?;
+            let _ = slot.set(bytes);
+        }
+        match slot.get() {
+            Some(bytes) => parse(bytes).map_err(|e| e.at(&dir.path_of(name))),
+            None => Err(Error::NoSuchProcess {
+                pid: self.pid,
+                name: None,
+            }),
+        }
+    }
+
+    /// Parses `<pid>/status` and hands the fields to `f` (with the file's path, for
+    /// errors).
+    pub(crate) fn with_status<T>(
+        &self,
+        f: impl FnOnce(&pid_status::PidStatus<'_>, &std::path::Path) -> Result<T>,
+    ) -> Result<T> {
+        let path = self.roots.proc(format!("{}/status", self.pid));
+        // The parsed status borrows the bytes, so `f` runs inside the read.
+        let mut out = None;
+        self.with_cached(Cached::Status, |data| {
+            let st = pid_status::pid_status(data)?;
+            out = Some(f(&st, &path));
+            Ok(())
+        })?;
+        out.unwrap_or_else(|| Err(Error::unsupported("status was not parsed")))
+    }
+
+    /// [`Error::ZombieProcess`] when `stat` says the process is a zombie.
+    pub(crate) fn raise_if_zombie(&self) -> Result<()> {
+        let s = self.stat()?;
+        if s.state == b'Z' {
+            return Err(zombie(self.pid, s));
+        }
+        Ok(())
+    }
+}
+
+/// [`Error::ZombieProcess`] for `pid`, named from its `stat`.
+pub(crate) fn zombie(pid: i32, s: StatInfo) -> Error {
+    Error::ZombieProcess {
+        pid,
+        name: Some(s.comm),
+        ppid: Some(s.ppid),
+    }
+}
+
 /// psutil's status names for the state letters of `stat`.
 pub(crate) fn status_of(state: u8) -> Status {
     match state {
@@ -130,36 +313,20 @@ pub(crate) fn status_of(state: u8) -> Status {
 
 /// The command line of `<pid>/cmdline` (psutil's splitting rules); an empty file is
 /// [`Error::ZombieProcess`] for a zombie and an empty list otherwise (kernel threads).
-pub(crate) fn cmdline(roots: &Roots, pid: i32, start: u64) -> Result<Vec<OsString>> {
-    let (dir, s) = open_same(roots, pid, start)?;
+pub(crate) fn cmdline(t: &Target) -> Result<Vec<OsString>> {
+    let (dir, s) = t.open()?;
     let args = dir.with_file("cmdline", |d| Ok(pid_cmdline::cmdline(d)))?;
     if args.is_empty() && s.state == b'Z' {
-        return Err(Error::ZombieProcess {
-            pid,
-            name: Some(s.comm),
-            ppid: Some(s.ppid),
-        });
+        return Err(zombie(t.pid, s));
     }
     Ok(args)
-}
-
-/// [`Error::ZombieProcess`] when `stat` says the process is a zombie.
-fn raise_if_zombie(dir: &PidDir) -> Result<()> {
-    match stat_info(dir) {
-        Ok(s) if s.state == b'Z' => Err(Error::ZombieProcess {
-            pid: dir.pid(),
-            name: Some(s.comm),
-            ppid: Some(s.ppid),
-        }),
-        _ => Ok(()),
-    }
 }
 
 /// psutil's `name()`: `comm` from `stat`; when it is 15 bytes or more (the kernel cuts it
 /// there), the base name of `cmdline[0]` if that starts with it. A command line that cannot
 /// be read (refused, zombie) leaves the cut name.
-pub(crate) fn name(roots: &Roots, pid: i32, start: u64) -> Result<OsString> {
-    let (dir, s) = open_same(roots, pid, start)?;
+pub(crate) fn name(t: &Target) -> Result<OsString> {
+    let (dir, s) = t.open()?;
     let comm = s.comm;
     if comm.len() < 15 {
         return Ok(comm);
@@ -200,17 +367,19 @@ pub(crate) fn cpu_times(s: &StatInfo) -> Result<ProcessCpuTimes> {
     })
 }
 
-/// psutil's `memory_info()`: the seven `statm` counts × the page size, in bytes.
-pub(crate) fn memory_info(roots: &Roots, pid: i32, start: u64) -> Result<MemoryInfo> {
-    let (dir, _) = open_same(roots, pid, start)?;
-    let m = dir.with_file("statm", pid_statm::pid_statm)?;
+/// Page count × page size, or a parse error naming `file` on overflow.
+pub(crate) fn pages_to_bytes(t: &Target, file: &str, pages: u64) -> Result<u64> {
     let page = rustix::param::page_size() as u64;
-    let bytes = |pages: u64| {
-        pages.checked_mul(page).ok_or_else(|| Error::Parse {
-            path: dir.path_of("statm"),
-            what: "page count overflows bytes".into(),
-        })
-    };
+    pages.checked_mul(page).ok_or_else(|| Error::Parse {
+        path: t.roots.proc(format!("{}/{file}", t.pid)),
+        what: "page count overflows bytes".into(),
+    })
+}
+
+/// psutil's `memory_info()`: the seven `statm` counts × the page size, in bytes.
+pub(crate) fn memory_info(t: &Target) -> Result<MemoryInfo> {
+    let m = t.with_cached(Cached::Statm, pid_statm::pid_statm)?;
+    let bytes = |pages: u64| pages_to_bytes(t, "statm", pages);
     Ok(MemoryInfo {
         rss: bytes(m.resident)?,
         vms: bytes(m.size)?,
@@ -226,18 +395,18 @@ pub(crate) fn memory_info(roots: &Roots, pid: i32, start: u64) -> Result<MemoryI
 /// without a ` (deleted)` suffix when the path without it does not exist. A link that
 /// cannot be read while the process's directory is still there gives `fallback` (after the
 /// zombie check), as psutil's `_readlink` does.
-fn read_pid_link(
-    roots: &Roots,
-    dir: &PidDir,
+pub(crate) fn read_pid_link(
+    t: &Target,
     name: &str,
     fallback: Option<std::path::PathBuf>,
 ) -> Result<std::path::PathBuf> {
+    let dir = t.dir()?;
     match dir.read_link(name) {
         Ok(target) => Ok(clean_link(target)),
-        Err(Error::NoSuchProcess { .. }) if fs::exists(&roots.proc(dir.pid().to_string())) => {
-            raise_if_zombie(dir)?;
+        Err(Error::NoSuchProcess { .. }) if fs::exists(&t.roots.proc(t.pid.to_string())) => {
+            t.raise_if_zombie()?;
             fallback.ok_or(Error::NoSuchProcess {
-                pid: dir.pid(),
+                pid: t.pid,
                 name: None,
             })
         }
@@ -246,7 +415,7 @@ fn read_pid_link(
 }
 
 /// psutil's clean-up of a `/proc` link target.
-fn clean_link(target: std::path::PathBuf) -> std::path::PathBuf {
+pub(crate) fn clean_link(target: std::path::PathBuf) -> std::path::PathBuf {
     use std::os::unix::ffi::OsStringExt;
     let mut bytes = target.into_os_string().into_vec();
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
@@ -266,16 +435,16 @@ fn clean_link(target: std::path::PathBuf) -> std::path::PathBuf {
 
 /// The working directory (`<pid>/cwd`); empty when the kernel gives none but the process
 /// exists (psutil's fallback).
-pub(crate) fn cwd(roots: &Roots, pid: i32, start: u64) -> Result<std::path::PathBuf> {
-    let (dir, _) = open_same(roots, pid, start)?;
-    read_pid_link(roots, &dir, "cwd", Some(std::path::PathBuf::new()))
+pub(crate) fn cwd(t: &Target) -> Result<std::path::PathBuf> {
+    read_pid_link(t, "cwd", Some(std::path::PathBuf::new()))
 }
 
 /// The number of open file descriptors: the entries of `<pid>/fd`. Listed by path, not
 /// through a [`PidDir`], so that for the calling process the count is psutil's: only the
 /// listing's own descriptor is added, not the directory handle's too.
-pub(crate) fn num_fds(roots: &Roots, pid: i32, start: u64) -> Result<usize> {
-    let path = roots.proc(format!("{pid}/fd"));
+pub(crate) fn num_fds(t: &Target) -> Result<usize> {
+    let pid = t.pid;
+    let path = t.roots.proc(format!("{pid}/fd"));
     let n = fs::list_dir(&path)
         .map(|names| names.len())
         .map_err(|e| match e {
@@ -283,30 +452,11 @@ pub(crate) fn num_fds(roots: &Roots, pid: i32, start: u64) -> Result<usize> {
             other => other,
         })?;
     // Listed by path, so confirm afterwards that the pid was still this process.
-    stat_same(roots, pid, start)?;
+    stat_same(t.roots, pid, t.start)?;
     Ok(n)
 }
 
-/// Reads `<pid>/status` and hands the parsed fields to `f`.
-fn with_status<T>(
-    roots: &Roots,
-    pid: i32,
-    start: u64,
-    f: impl FnOnce(&pid_status::PidStatus<'_>, &std::path::Path) -> Result<T>,
-) -> Result<T> {
-    let (dir, _) = open_same(roots, pid, start)?;
-    let path = dir.path_of("status");
-    // The parsed status borrows the read buffer, so `f` runs inside the read.
-    let mut out = None;
-    dir.with_file("status", |data| {
-        let st = pid_status::pid_status(data)?;
-        out = Some(f(&st, &path));
-        Ok(())
-    })?;
-    out.unwrap_or_else(|| Err(Error::unsupported("status was not parsed")))
-}
-
-fn missing(path: &std::path::Path, what: &str) -> Error {
+pub(crate) fn missing(path: &std::path::Path, what: &str) -> Error {
     Error::Parse {
         path: path.to_path_buf(),
         what: format!("no {what} line"),
@@ -322,17 +472,13 @@ fn ids(i: &pid_status::Ids) -> Ids {
 }
 
 /// Real, effective and saved user ids (the `Uid:` line of `<pid>/status`).
-pub(crate) fn uids(roots: &Roots, pid: i32, start: u64) -> Result<Ids> {
-    with_status(roots, pid, start, |st, path| {
-        st.uid.as_ref().map(ids).ok_or_else(|| missing(path, "Uid"))
-    })
+pub(crate) fn uids(t: &Target) -> Result<Ids> {
+    t.with_status(|st, path| st.uid.as_ref().map(ids).ok_or_else(|| missing(path, "Uid")))
 }
 
 /// Real, effective and saved group ids (the `Gid:` line of `<pid>/status`).
-pub(crate) fn gids(roots: &Roots, pid: i32, start: u64) -> Result<Ids> {
-    with_status(roots, pid, start, |st, path| {
-        st.gid.as_ref().map(ids).ok_or_else(|| missing(path, "Gid"))
-    })
+pub(crate) fn gids(t: &Target) -> Result<Ids> {
+    t.with_status(|st, path| st.gid.as_ref().map(ids).ok_or_else(|| missing(path, "Gid")))
 }
 
 /// The user name of `uid` from the password database (NSS), or the number as text when
@@ -344,9 +490,9 @@ pub(crate) fn user_name(uid: u32) -> Result<OsString> {
 
 /// Voluntary and involuntary context switches (`<pid>/status`); [`Error::Unsupported`] on
 /// kernels older than 2.6.23, which lack the lines.
-pub(crate) fn num_ctx_switches(roots: &Roots, pid: i32, start: u64) -> Result<NumCtxSwitches> {
-    with_status(roots, pid, start, |st, path| {
-        match (st.voluntary_ctxt_switches, st.nonvoluntary_ctxt_switches) {
+pub(crate) fn num_ctx_switches(t: &Target) -> Result<NumCtxSwitches> {
+    t.with_status(
+        |st, path| match (st.voluntary_ctxt_switches, st.nonvoluntary_ctxt_switches) {
             (Some(voluntary), Some(involuntary)) => Ok(NumCtxSwitches {
                 voluntary,
                 involuntary,
@@ -355,15 +501,15 @@ pub(crate) fn num_ctx_switches(roots: &Roots, pid: i32, start: u64) -> Result<Nu
                 "no context switch counts in {} (kernel older than 2.6.23)",
                 path.display()
             ))),
-        }
-    })
+        },
+    )
 }
 
 /// I/O counters from `<pid>/io`. Without the file (a kernel built without
 /// `CONFIG_TASK_IO_ACCOUNTING`) the call is [`Error::Unsupported`], as psutil leaves
 /// `io_counters` out there.
-pub(crate) fn io_counters(roots: &Roots, pid: i32, start: u64) -> Result<ProcessIoCounters> {
-    let (dir, _) = open_same(roots, pid, start)?;
+pub(crate) fn io_counters(t: &Target) -> Result<ProcessIoCounters> {
+    let dir = t.dir()?;
     match dir.with_file("io", pid_io::pid_io) {
         Ok(io) => Ok(ProcessIoCounters {
             read_count: io.syscr,
@@ -373,7 +519,7 @@ pub(crate) fn io_counters(roots: &Roots, pid: i32, start: u64) -> Result<Process
             read_chars: io.rchar,
             write_chars: io.wchar,
         }),
-        Err(Error::NoSuchProcess { .. }) if !fs::exists(&roots.proc("self/io")) => Err(
+        Err(Error::NoSuchProcess { .. }) if !fs::exists(&t.roots.proc("self/io")) => Err(
             Error::unsupported("per-process I/O accounting (no /proc/<pid>/io on this kernel)"),
         ),
         Err(e) => Err(e),
@@ -382,17 +528,17 @@ pub(crate) fn io_counters(roots: &Roots, pid: i32, start: u64) -> Result<Process
 
 /// The nice value from `getpriority(2)` (psutil's source), -20 to 19; asked by pid, so
 /// confirmed afterwards to come from the process that started at `start`.
-pub(crate) fn nice(roots: &Roots, pid: i32, start: u64) -> Result<i32> {
-    let n = sys::get_nice(pid)?;
-    stat_same(roots, pid, start)?;
+pub(crate) fn nice(t: &Target) -> Result<i32> {
+    let n = sys::get_nice(t.pid)?;
+    stat_same(t.roots, t.pid, t.start)?;
     Ok(n)
 }
 
 /// The CPU the process last ran on (`processor` of `<pid>/stat`).
-pub(crate) fn cpu_num(roots: &Roots, pid: i32, start: u64) -> Result<i32> {
-    let (dir, s) = open_same(roots, pid, start)?;
+pub(crate) fn cpu_num(t: &Target) -> Result<i32> {
+    let s = t.stat()?;
     s.processor.ok_or_else(|| Error::Parse {
-        path: dir.path_of("stat"),
+        path: t.roots.proc(format!("{}/stat", t.pid)),
         what: "no processor field".into(),
     })
 }

@@ -12,7 +12,23 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::platform::imp::process as backend;
+use crate::platform::imp::process::Target;
 use crate::roots::Roots;
+
+mod attrs;
+mod files;
+mod limits;
+mod memory;
+
+pub use attrs::{Attr, AttrValue, ProcessDict};
+pub use files::{OpenFile, ThreadTimes};
+pub use limits::{IoClass, IoNice};
+pub use memory::{
+    MapCounters, MemoryFootprint, MemoryFullInfo, MemoryInfoEx, MemoryMap, MemoryMapGrouped,
+    MemoryType, PageFaults,
+};
+
+use attrs::{AttrType, Kept, Prefetched};
 
 /// The pids of all running processes, sorted (psutil's `pids()`), from the numeric entries
 /// of `/proc`. Threads are not listed.
@@ -173,7 +189,8 @@ pub struct ProcessIoCounters {
 }
 
 /// A process: a pid plus the start time that tells it apart from a later process given the
-/// same pid. Cheap to clone; holds no file descriptor.
+/// same pid. Cheap to clone; holds no file descriptor (but inside [`Process::oneshot`]).
+/// `Send + Sync`: one `Process` can be read from several threads.
 ///
 /// ```no_run
 /// let me = sysgauge::Process::current()?;
@@ -186,6 +203,24 @@ pub struct Process {
     /// `starttime` of `/proc/<pid>/stat`: clock ticks after boot.
     start_ticks: u64,
     roots: Arc<Roots>,
+    /// The files read once, inside [`Process::oneshot`].
+    cache: Option<Arc<backend::Cache>>,
+    /// The values [`crate::process_iter`] fetched last.
+    prefetched: Option<Arc<Prefetched>>,
+    /// The last sample of [`Process::cpu_percent`], shared by the clones of this process
+    /// (so a process kept by [`crate::process_iter`] compares with its previous sweep).
+    cpu_last: Arc<std::sync::Mutex<Option<CpuSample>>>,
+}
+
+/// One sample for [`Process::cpu_percent`]: when it was taken and how much CPU the
+/// process had used by then.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CpuSample {
+    /// Monotonic clock, in seconds, times the number of logical CPUs (psutil's
+    /// `timer() * num_cpus`).
+    pub(crate) wall_cpus: f64,
+    /// The process's user + system time, in seconds.
+    pub(crate) busy: f64,
 }
 
 impl PartialEq for Process {
@@ -224,6 +259,9 @@ impl Process {
             pid,
             start_ticks: s.starttime,
             roots,
+            cache: None,
+            prefetched: None,
+            cpu_last: Arc::default(),
         })
     }
 
@@ -237,108 +275,201 @@ impl Process {
         self.pid
     }
 
+    /// What the backend needs to read this process: roots, pid, start time and the
+    /// oneshot's cache.
+    pub(crate) fn target(&self) -> Target<'_> {
+        Target {
+            roots: &self.roots,
+            pid: self.pid,
+            start: self.start_ticks,
+            cache: self.cache.as_deref(),
+        }
+    }
+
+    /// The roots this process is read under.
+    pub(crate) fn roots(&self) -> &Arc<Roots> {
+        &self.roots
+    }
+
+    /// `starttime` of `/proc/<pid>/stat`: the identity that tells this process apart from
+    /// a later one with the same pid.
+    pub(crate) fn start_ticks(&self) -> u64 {
+        self.start_ticks
+    }
+
+    /// The value [`crate::process_iter`] fetched for `attr`, if it did (a refusal comes
+    /// back as the same error, without a new read); else `read` on this process.
+    pub(crate) fn serve<T: AttrType>(
+        &self,
+        attr: Attr,
+        read: impl FnOnce(&Target) -> Result<T>,
+    ) -> Result<T> {
+        if let Some(pre) = &self.prefetched {
+            match pre.values.get(&attr) {
+                Some(Kept::Value(v)) => {
+                    if let Some(x) = T::from_attr(v) {
+                        return Ok(x);
+                    }
+                }
+                Some(Kept::Denied) => {
+                    return Err(Error::AccessDenied {
+                        pid: Some(self.pid),
+                        path: None,
+                    })
+                }
+                Some(Kept::Zombie) => {
+                    return Err(Error::ZombieProcess {
+                        pid: self.pid,
+                        name: None,
+                        ppid: None,
+                    })
+                }
+                None => {}
+            }
+        }
+        read(&self.target())
+    }
+
+    /// Runs `f` on a view of this process in which `stat`, `status`, `statm`,
+    /// `smaps_rollup` and `smaps` are each read at most once, and `/proc/<pid>` is opened
+    /// and checked once (psutil's `oneshot()`): getters that share a file cost one read.
+    /// The view is valid only inside `f` (the directory handle is closed when `f`
+    /// returns); it may be shared with threads that `f` scopes. Nested calls reuse the
+    /// outer view.
+    ///
+    /// ```no_run
+    /// let p = sysgauge::Process::current()?;
+    /// let (name, ppid, rss) = p.oneshot(|p| -> sysgauge::Result<_> {
+    ///     Ok((p.name()?, p.ppid()?, p.memory_info()?.rss))
+    /// })?;
+    /// # Ok::<(), sysgauge::Error>(())
+    /// ```
+    pub fn oneshot<R>(&self, f: impl FnOnce(&Process) -> R) -> R {
+        if self.cache.is_some() {
+            return f(self);
+        }
+        let view = Process {
+            cache: Some(Arc::new(backend::Cache::default())),
+            ..self.clone()
+        };
+        f(&view)
+    }
+
+    /// This process with the values `prefetched` attached (for [`crate::process_iter`]).
+    pub(crate) fn with_prefetched(&self, prefetched: Option<Prefetched>) -> Process {
+        Process {
+            prefetched: prefetched.map(Arc::new),
+            cache: None,
+            ..self.clone()
+        }
+    }
+
     /// `/proc/<pid>/stat`, if the pid still belongs to this process.
     fn stat(&self) -> Result<backend::StatInfo> {
-        backend::stat_same(&self.roots, self.pid, self.start_ticks)
+        self.target().stat()
     }
 
     /// True while the process exists and its pid has not been given to another process
-    /// (psutil's `is_running()`; a zombie is still running).
+    /// (psutil's `is_running()`; a zombie is still running). Never served from a
+    /// prefetch or a oneshot: it always looks.
     pub fn is_running(&self) -> bool {
-        self.stat().is_ok()
+        backend::stat_same(&self.roots, self.pid, self.start_ticks).is_ok()
     }
 
     /// The parent's pid (`ppid` of `/proc/<pid>/stat`).
     pub fn ppid(&self) -> Result<i32> {
-        Ok(self.stat()?.ppid)
+        self.serve(Attr::Ppid, |t| Ok(t.stat()?.ppid))
     }
 
     /// The process name: `comm` of `/proc/<pid>/stat`, or, when the kernel cut it at 15
     /// bytes, the base name of `cmdline[0]` if that starts with it (psutil's rule).
     pub fn name(&self) -> Result<OsString> {
-        backend::name(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::Name, backend::name)
     }
 
     /// The command line, one raw argument each, split as psutil splits
     /// `/proc/<pid>/cmdline` (on NULs, or on spaces for processes that rewrote it that way);
     /// empty for kernel threads; [`Error::ZombieProcess`] for a zombie.
     pub fn cmdline(&self) -> Result<Vec<OsString>> {
-        backend::cmdline(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::Cmdline, backend::cmdline)
     }
 
     /// The state (psutil's `status()`).
     pub fn status(&self) -> Result<Status> {
-        Ok(backend::status_of(self.stat()?.state))
+        self.serve(Attr::Status, |t| Ok(backend::status_of(t.stat()?.state)))
     }
 
     /// When the process started, in seconds since the Epoch: `starttime` / `CLK_TCK` + boot
     /// time (psutil's formula; follows changes of the wall clock as boot time does).
     pub fn create_time(&self) -> Result<f64> {
-        backend::create_time(&self.roots, self.start_ticks)
+        self.serve(Attr::CreateTime, |t| {
+            backend::create_time(t.roots, self.start_ticks)
+        })
     }
 
     /// The number of threads (`num_threads` of `/proc/<pid>/stat`).
     pub fn num_threads(&self) -> Result<u64> {
-        let n = self.stat()?.num_threads;
-        Ok(u64::try_from(n).unwrap_or(0))
+        self.serve(Attr::NumThreads, |t| {
+            Ok(u64::try_from(t.stat()?.num_threads).unwrap_or(0))
+        })
     }
 
     /// CPU times in seconds, from `/proc/<pid>/stat`.
     pub fn cpu_times(&self) -> Result<ProcessCpuTimes> {
-        backend::cpu_times(&self.stat()?)
+        self.serve(Attr::CpuTimes, |t| backend::cpu_times(&t.stat()?))
     }
 
     /// Memory sizes in bytes, from `/proc/<pid>/statm`.
     pub fn memory_info(&self) -> Result<MemoryInfo> {
-        backend::memory_info(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::MemoryInfo, backend::memory_info)
     }
 
     /// The working directory (`/proc/<pid>/cwd`), raw bytes; empty when the kernel gives
     /// none for a living process. [`Error::AccessDenied`] for other users' processes when
     /// not root.
     pub fn cwd(&self) -> Result<std::path::PathBuf> {
-        backend::cwd(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::Cwd, backend::cwd)
     }
 
     /// The number of open file descriptors (entries of `/proc/<pid>/fd`).
     pub fn num_fds(&self) -> Result<usize> {
-        backend::num_fds(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::NumFds, backend::num_fds)
     }
 
     /// Real, effective and saved user ids (`Uid:` of `/proc/<pid>/status`).
     pub fn uids(&self) -> Result<Ids> {
-        backend::uids(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::Uids, backend::uids)
     }
 
     /// Real, effective and saved group ids (`Gid:` of `/proc/<pid>/status`).
     pub fn gids(&self) -> Result<Ids> {
-        backend::gids(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::Gids, backend::gids)
     }
 
     /// The name of the real user, from the password database (NSS, as `getpwuid(3)`), or
     /// the uid as text when it has no entry (psutil's `username()`).
     pub fn username(&self) -> Result<OsString> {
-        backend::user_name(self.uids()?.real)
+        self.serve(Attr::Username, |_| backend::user_name(self.uids()?.real))
     }
 
     /// Voluntary and involuntary context switches (`/proc/<pid>/status`).
     pub fn num_ctx_switches(&self) -> Result<NumCtxSwitches> {
-        backend::num_ctx_switches(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::NumCtxSwitches, backend::num_ctx_switches)
     }
 
     /// I/O counters (`/proc/<pid>/io`). [`Error::AccessDenied`] for other users'
     /// processes unless root; [`Error::Unsupported`] on kernels without I/O accounting.
     pub fn io_counters(&self) -> Result<ProcessIoCounters> {
-        backend::io_counters(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::IoCounters, backend::io_counters)
     }
 
     /// The nice value, -20 (most favoured) to 19, from `getpriority(2)`.
     pub fn nice(&self) -> Result<i32> {
-        backend::nice(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::Nice, backend::nice)
     }
 
     /// The CPU the process last ran on (`processor` of `/proc/<pid>/stat`).
     pub fn cpu_num(&self) -> Result<i32> {
-        backend::cpu_num(&self.roots, self.pid, self.start_ticks)
+        self.serve(Attr::CpuNum, backend::cpu_num)
     }
 }

@@ -1,0 +1,449 @@
+//! The attribute names of [`Process`] that [`Process::as_dict`] and
+//! [`crate::process_iter`] fetch (psutil's `Process.attrs`), and the value each gives.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use serde::ser::{SerializeMap, Serializer};
+
+use super::*;
+use crate::error::{Error, Result};
+
+macro_rules! attrs {
+    ($($variant:ident => $name:literal,)*) => {
+        /// An attribute of a process that [`Process::as_dict`] and
+        /// [`crate::process_iter`] can fetch: psutil's `Process.attrs`, one variant per
+        /// getter of the same name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Attr {
+            $(
+                #[doc = concat!("[`Process::", $name, "`].")]
+                $variant,
+            )*
+        }
+
+        impl Attr {
+            /// Every attribute, in psutil's alphabetical order of names.
+            pub const ALL: &'static [Attr] = &[$(Attr::$variant,)*];
+
+            /// psutil's name of the attribute (`"cpu_times"`...).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Attr::$variant => $name,)*
+                }
+            }
+
+            /// The attribute called `name`, if there is one.
+            pub fn from_name(name: &str) -> Option<Attr> {
+                match name {
+                    $($name => Some(Attr::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+attrs! {
+    Cmdline => "cmdline",
+    CpuAffinity => "cpu_affinity",
+    CpuNum => "cpu_num",
+    CpuPercent => "cpu_percent",
+    CpuTimes => "cpu_times",
+    CreateTime => "create_time",
+    Cwd => "cwd",
+    Environ => "environ",
+    Exe => "exe",
+    Gids => "gids",
+    IoCounters => "io_counters",
+    Ionice => "ionice",
+    MemoryFootprint => "memory_footprint",
+    MemoryFullInfo => "memory_full_info",
+    MemoryInfo => "memory_info",
+    MemoryInfoEx => "memory_info_ex",
+    MemoryMaps => "memory_maps",
+    MemoryPercent => "memory_percent",
+    Name => "name",
+    Nice => "nice",
+    NumCtxSwitches => "num_ctx_switches",
+    NumFds => "num_fds",
+    NumThreads => "num_threads",
+    OpenFiles => "open_files",
+    PageFaults => "page_faults",
+    Pid => "pid",
+    Ppid => "ppid",
+    Status => "status",
+    Terminal => "terminal",
+    Threads => "threads",
+    Uids => "uids",
+    Username => "username",
+}
+
+impl Attr {
+    /// The attributes [`Process::as_dict`] fetches when given none: all but the deprecated
+    /// `memory_full_info` (psutil 8.0's default set; ask for it by name).
+    pub fn defaults() -> impl Iterator<Item = Attr> {
+        Attr::ALL
+            .iter()
+            .copied()
+            .filter(|a| *a != Attr::MemoryFullInfo)
+    }
+
+    /// Parses psutil attribute names; an unknown name is [`Error::InvalidArgument`] listing
+    /// the valid ones.
+    pub fn parse_list<S: AsRef<str>>(names: &[S]) -> Result<Vec<Attr>> {
+        names
+            .iter()
+            .map(|n| {
+                Attr::from_name(n.as_ref()).ok_or_else(|| {
+                    let valid: Vec<&str> = Attr::ALL.iter().map(|a| a.name()).collect();
+                    Error::InvalidArgument(format!(
+                        "invalid attr name {:?}; valid names: {}",
+                        n.as_ref(),
+                        valid.join(", ")
+                    ))
+                })
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Attr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for Attr {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// The value of one attribute in [`Process::as_dict`]: the getter's own type, or
+/// [`AttrValue::None`] / [`AttrValue::Text`] where the caller's `ad_value` stands in for
+/// a value that was refused ([`Error::AccessDenied`] or [`Error::ZombieProcess`]).
+///
+/// Serializes as the bare value (a number, a string, a struct as a map...); names, paths
+/// and command lines become UTF-8 strings, invalid bytes replaced by U+FFFD.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AttrValue {
+    /// No value: psutil's `None` (the default `ad_value`, or `terminal` without one).
+    None,
+    /// A caller-chosen `ad_value` given as text.
+    Text(String),
+    /// pid, ppid, nice, cpu_num.
+    Int(i64),
+    /// num_fds, num_threads.
+    Count(u64),
+    /// create_time (seconds since the Epoch), cpu_percent and memory_percent (percent).
+    Float(f64),
+    /// name, username.
+    Bytes(OsString),
+    /// exe, cwd, terminal.
+    Path(PathBuf),
+    /// cmdline.
+    Args(Vec<OsString>),
+    /// environ.
+    Environ(BTreeMap<OsString, OsString>),
+    /// status.
+    Status(Status),
+    /// cpu_times.
+    CpuTimes(ProcessCpuTimes),
+    /// cpu_affinity: CPU numbers.
+    Cpus(Vec<usize>),
+    /// uids, gids.
+    Ids(Ids),
+    /// num_ctx_switches.
+    NumCtxSwitches(NumCtxSwitches),
+    /// io_counters.
+    IoCounters(ProcessIoCounters),
+    /// ionice.
+    IoNice(IoNice),
+    /// memory_info.
+    MemoryInfo(MemoryInfo),
+    /// memory_info_ex.
+    MemoryInfoEx(MemoryInfoEx),
+    /// memory_footprint.
+    MemoryFootprint(MemoryFootprint),
+    /// memory_full_info.
+    MemoryFullInfo(MemoryFullInfo),
+    /// memory_maps (grouped by path).
+    MemoryMaps(Vec<MemoryMapGrouped>),
+    /// page_faults.
+    PageFaults(PageFaults),
+    /// open_files.
+    OpenFiles(Vec<OpenFile>),
+    /// threads.
+    Threads(Vec<ThreadTimes>),
+}
+
+/// Serializes raw bytes as a UTF-8 string (invalid sequences replaced by U+FFFD).
+pub(crate) fn lossy<S: Serializer>(b: &[u8], s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&String::from_utf8_lossy(b))
+}
+
+/// `serialize_with` for a `PathBuf` field: [`lossy`].
+pub(crate) fn lossy_path<S: Serializer>(
+    p: &std::path::Path,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use std::os::unix::ffi::OsStrExt;
+    lossy(p.as_os_str().as_bytes(), s)
+}
+
+impl serde::Serialize for AttrValue {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use std::os::unix::ffi::OsStrExt;
+        match self {
+            AttrValue::None => s.serialize_none(),
+            AttrValue::Text(t) => s.serialize_str(t),
+            AttrValue::Int(v) => s.serialize_i64(*v),
+            AttrValue::Count(v) => s.serialize_u64(*v),
+            AttrValue::Float(v) => s.serialize_f64(*v),
+            AttrValue::Bytes(b) => lossy(b.as_bytes(), s),
+            AttrValue::Path(p) => lossy_path(p, s),
+            AttrValue::Args(args) => s.collect_seq(
+                args.iter()
+                    .map(|a| String::from_utf8_lossy(a.as_bytes()).into_owned()),
+            ),
+            AttrValue::Environ(env) => {
+                let mut m = s.serialize_map(Some(env.len()))?;
+                for (k, v) in env {
+                    m.serialize_entry(
+                        &String::from_utf8_lossy(k.as_bytes()),
+                        &String::from_utf8_lossy(v.as_bytes()),
+                    )?;
+                }
+                m.end()
+            }
+            AttrValue::Status(v) => v.serialize(s),
+            AttrValue::CpuTimes(v) => v.serialize(s),
+            AttrValue::Cpus(v) => v.serialize(s),
+            AttrValue::Ids(v) => v.serialize(s),
+            AttrValue::NumCtxSwitches(v) => v.serialize(s),
+            AttrValue::IoCounters(v) => v.serialize(s),
+            AttrValue::IoNice(v) => v.serialize(s),
+            AttrValue::MemoryInfo(v) => v.serialize(s),
+            AttrValue::MemoryInfoEx(v) => v.serialize(s),
+            AttrValue::MemoryFootprint(v) => v.serialize(s),
+            AttrValue::MemoryFullInfo(v) => v.serialize(s),
+            AttrValue::MemoryMaps(v) => v.serialize(s),
+            AttrValue::PageFaults(v) => v.serialize(s),
+            AttrValue::OpenFiles(v) => v.serialize(s),
+            AttrValue::Threads(v) => v.serialize(s),
+        }
+    }
+}
+
+/// A getter's type as an [`AttrValue`] and back (for values [`crate::process_iter`]
+/// prefetched).
+pub(crate) trait AttrType: Sized {
+    fn into_attr(self) -> AttrValue;
+    fn from_attr(v: &AttrValue) -> Option<Self>;
+}
+
+macro_rules! attr_type {
+    ($t:ty, $variant:ident) => {
+        impl AttrType for $t {
+            fn into_attr(self) -> AttrValue {
+                AttrValue::$variant(self)
+            }
+            fn from_attr(v: &AttrValue) -> Option<Self> {
+                match v {
+                    AttrValue::$variant(x) => Some(x.clone()),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+attr_type!(i64, Int);
+attr_type!(u64, Count);
+attr_type!(f64, Float);
+attr_type!(OsString, Bytes);
+attr_type!(PathBuf, Path);
+attr_type!(Vec<OsString>, Args);
+attr_type!(BTreeMap<OsString, OsString>, Environ);
+attr_type!(Status, Status);
+attr_type!(ProcessCpuTimes, CpuTimes);
+attr_type!(Vec<usize>, Cpus);
+attr_type!(Ids, Ids);
+attr_type!(NumCtxSwitches, NumCtxSwitches);
+attr_type!(ProcessIoCounters, IoCounters);
+attr_type!(IoNice, IoNice);
+attr_type!(MemoryInfo, MemoryInfo);
+attr_type!(MemoryInfoEx, MemoryInfoEx);
+attr_type!(MemoryFootprint, MemoryFootprint);
+attr_type!(MemoryFullInfo, MemoryFullInfo);
+attr_type!(Vec<MemoryMapGrouped>, MemoryMaps);
+attr_type!(PageFaults, PageFaults);
+attr_type!(Vec<OpenFile>, OpenFiles);
+attr_type!(Vec<ThreadTimes>, Threads);
+
+impl AttrType for i32 {
+    fn into_attr(self) -> AttrValue {
+        AttrValue::Int(self.into())
+    }
+    fn from_attr(v: &AttrValue) -> Option<Self> {
+        match v {
+            AttrValue::Int(x) => i32::try_from(*x).ok(),
+            _ => None,
+        }
+    }
+}
+
+impl AttrType for usize {
+    fn into_attr(self) -> AttrValue {
+        AttrValue::Count(self as u64)
+    }
+    fn from_attr(v: &AttrValue) -> Option<Self> {
+        match v {
+            AttrValue::Count(x) => usize::try_from(*x).ok(),
+            _ => None,
+        }
+    }
+}
+
+impl AttrType for Option<PathBuf> {
+    fn into_attr(self) -> AttrValue {
+        match self {
+            Some(p) => AttrValue::Path(p),
+            None => AttrValue::None,
+        }
+    }
+    fn from_attr(v: &AttrValue) -> Option<Self> {
+        match v {
+            AttrValue::Path(p) => Some(Some(p.clone())),
+            AttrValue::None => Some(None),
+            _ => None,
+        }
+    }
+}
+
+/// What a prefetch kept for one attribute: its value, or the refusal that `ad_value`
+/// stood in for (served again as the same error, without a new read).
+#[derive(Debug, Clone)]
+pub(crate) enum Kept {
+    Value(AttrValue),
+    Denied,
+    Zombie,
+}
+
+/// The values [`crate::process_iter`] fetched for one process.
+#[derive(Debug, Default)]
+pub(crate) struct Prefetched {
+    pub(crate) values: BTreeMap<Attr, Kept>,
+}
+
+/// The result of [`Process::as_dict`]: attribute → value, in psutil's order of names.
+/// Serializes as a map from psutil's attribute names to the bare values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProcessDict(pub BTreeMap<Attr, AttrValue>);
+
+impl ProcessDict {
+    /// The value of `attr`, if it was asked for.
+    pub fn get(&self, attr: Attr) -> Option<&AttrValue> {
+        self.0.get(&attr)
+    }
+}
+
+impl serde::Serialize for ProcessDict {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k.name(), v)?;
+        }
+        m.end()
+    }
+}
+
+impl Process {
+    /// The value of `attr`, computed by its getter (within the caller's oneshot, if any).
+    pub(crate) fn fetch(&self, attr: Attr) -> Result<AttrValue> {
+        Ok(match attr {
+            Attr::Pid => AttrValue::Int(self.pid().into()),
+            Attr::Ppid => self.ppid()?.into_attr(),
+            Attr::Name => self.name()?.into_attr(),
+            Attr::Cmdline => self.cmdline()?.into_attr(),
+            Attr::Status => self.status()?.into_attr(),
+            Attr::CreateTime => self.create_time()?.into_attr(),
+            Attr::NumThreads => self.num_threads()?.into_attr(),
+            Attr::CpuTimes => self.cpu_times()?.into_attr(),
+            Attr::MemoryInfo => self.memory_info()?.into_attr(),
+            Attr::Cwd => self.cwd()?.into_attr(),
+            Attr::NumFds => self.num_fds()?.into_attr(),
+            Attr::Uids => self.uids()?.into_attr(),
+            Attr::Gids => self.gids()?.into_attr(),
+            Attr::Username => self.username()?.into_attr(),
+            Attr::NumCtxSwitches => self.num_ctx_switches()?.into_attr(),
+            Attr::IoCounters => self.io_counters()?.into_attr(),
+            Attr::Nice => self.nice()?.into_attr(),
+            Attr::CpuNum => self.cpu_num()?.into_attr(),
+            other => {
+                return Err(Error::unsupported(format!(
+                    "the {other} attribute is not built yet"
+                )))
+            }
+        })
+    }
+
+    /// psutil's `as_dict(attrs, ad_value)`: the value of each attribute in `attrs` (every
+    /// default attribute, [`Attr::defaults`], when `attrs` is empty), read within one
+    /// oneshot. An attribute refused with [`Error::AccessDenied`] or
+    /// [`Error::ZombieProcess`] gets `ad_value`; an attribute this kernel cannot give
+    /// ([`Error::Unsupported`]) is left out when not asked for by name and an error when
+    /// asked for. Other errors ([`Error::NoSuchProcess`]...) end the call.
+    ///
+    /// ```no_run
+    /// use sysgauge::{Attr, AttrValue, Process};
+    /// let d = Process::current()?.as_dict(&[Attr::Pid, Attr::Name], AttrValue::None)?;
+    /// println!("{}", serde_json::to_string(&d).unwrap());
+    /// # Ok::<(), sysgauge::Error>(())
+    /// ```
+    pub fn as_dict(&self, attrs: &[Attr], ad_value: AttrValue) -> Result<ProcessDict> {
+        self.oneshot(|p| {
+            let mut out = BTreeMap::new();
+            let asked = !attrs.is_empty();
+            let names: Vec<Attr> = if asked {
+                attrs.to_vec()
+            } else {
+                Attr::defaults().collect()
+            };
+            for attr in names {
+                match p.fetch(attr) {
+                    Ok(v) => {
+                        out.insert(attr, v);
+                    }
+                    Err(Error::AccessDenied { .. } | Error::ZombieProcess { .. }) => {
+                        out.insert(attr, ad_value.clone());
+                    }
+                    Err(Error::Unsupported { .. }) if !asked => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(ProcessDict(out))
+        })
+    }
+
+    /// The same, keeping refusals apart for [`crate::process_iter`]'s prefetch.
+    pub(crate) fn prefetch(&self, attrs: &[Attr]) -> Result<Prefetched> {
+        self.oneshot(|p| {
+            let mut values = BTreeMap::new();
+            for &attr in attrs {
+                let kept = match p.fetch(attr) {
+                    Ok(v) => Kept::Value(v),
+                    Err(Error::AccessDenied { .. }) => Kept::Denied,
+                    Err(Error::ZombieProcess { .. }) => Kept::Zombie,
+                    Err(Error::Unsupported { .. }) => continue,
+                    Err(e) => return Err(e),
+                };
+                values.insert(attr, kept);
+            }
+            Ok(Prefetched { values })
+        })
+    }
+}
