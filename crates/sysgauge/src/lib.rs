@@ -46,9 +46,6 @@ pub use human::*;
 pub use memory::*;
 pub use net::*;
 pub use nowrap::*;
-pub use process::{
-    pid_exists, pids, Ids, MemoryInfo, NumCtxSwitches, Process, ProcessCpuTimes, ProcessIoCounters,
-    Status,
-};
+pub use process::*;
 pub use roots::{procfs_path, set_procfs_path, set_sysfs_path, Roots};
 pub use sensors::*;

@@ -9,6 +9,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::*;
 use crate::error::{Error, Result};
+use crate::platform::imp::sys::passwd::UserNames;
 
 macro_rules! attrs {
     ($($variant:ident => $name:literal,)*) => {
@@ -334,9 +335,11 @@ pub(crate) enum Kept {
 }
 
 /// The values [`crate::process_iter`] fetched for one process.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Prefetched {
     pub(crate) values: BTreeMap<Attr, Kept>,
+    /// What stands in for refused values in [`Process::info`].
+    pub(crate) ad_value: AttrValue,
 }
 
 /// The result of [`Process::as_dict`]: attribute → value, in psutil's order of names.
@@ -361,9 +364,15 @@ impl serde::Serialize for ProcessDict {
     }
 }
 
+/// What a run of fetches over many processes shares: the uid → user name answers.
+#[derive(Debug, Default)]
+pub(crate) struct FetchCtx {
+    pub(crate) users: UserNames,
+}
+
 impl Process {
     /// The value of `attr`, computed by its getter (within the caller's oneshot, if any).
-    pub(crate) fn fetch(&self, attr: Attr) -> Result<AttrValue> {
+    pub(crate) fn fetch(&self, attr: Attr, ctx: &mut FetchCtx) -> Result<AttrValue> {
         Ok(match attr {
             Attr::Pid => AttrValue::Int(self.pid().into()),
             Attr::Ppid => self.ppid()?.into_attr(),
@@ -378,7 +387,16 @@ impl Process {
             Attr::NumFds => self.num_fds()?.into_attr(),
             Attr::Uids => self.uids()?.into_attr(),
             Attr::Gids => self.gids()?.into_attr(),
-            Attr::Username => self.username()?.into_attr(),
+            Attr::Username => match self.serve_kept(Attr::Username) {
+                Some(kept) => kept?,
+                None => {
+                    let uid = self.uids()?.real;
+                    match ctx.users.get(uid)? {
+                        Some(n) => AttrValue::Bytes(n.to_os_string()),
+                        None => AttrValue::Bytes(uid.to_string().into()),
+                    }
+                }
+            },
             Attr::NumCtxSwitches => self.num_ctx_switches()?.into_attr(),
             Attr::IoCounters => self.io_counters()?.into_attr(),
             Attr::Nice => self.nice()?.into_attr(),
@@ -413,8 +431,9 @@ impl Process {
             } else {
                 Attr::defaults().collect()
             };
+            let mut ctx = FetchCtx::default();
             for attr in names {
-                match p.fetch(attr) {
+                match p.fetch(attr, &mut ctx) {
                     Ok(v) => {
                         out.insert(attr, v);
                     }
@@ -430,11 +449,16 @@ impl Process {
     }
 
     /// The same, keeping refusals apart for [`crate::process_iter`]'s prefetch.
-    pub(crate) fn prefetch(&self, attrs: &[Attr]) -> Result<Prefetched> {
+    pub(crate) fn prefetch(
+        &self,
+        attrs: &[Attr],
+        ad_value: &AttrValue,
+        ctx: &mut FetchCtx,
+    ) -> Result<Prefetched> {
         self.oneshot(|p| {
             let mut values = BTreeMap::new();
             for &attr in attrs {
-                let kept = match p.fetch(attr) {
+                let kept = match p.fetch(attr, ctx) {
                     Ok(v) => Kept::Value(v),
                     Err(Error::AccessDenied { .. }) => Kept::Denied,
                     Err(Error::ZombieProcess { .. }) => Kept::Zombie,
@@ -443,7 +467,28 @@ impl Process {
                 };
                 values.insert(attr, kept);
             }
-            Ok(Prefetched { values })
+            Ok(Prefetched {
+                values,
+                ad_value: ad_value.clone(),
+            })
         })
+    }
+
+    /// The values [`crate::process_iter`] fetched for this process, with its `ad_value`
+    /// in place of refusals (psutil's `Process.info`); `None` when it fetched none.
+    pub fn info(&self) -> Option<ProcessDict> {
+        let pre = self.prefetched.as_ref()?;
+        Some(ProcessDict(
+            pre.values
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Kept::Value(v) => v.clone(),
+                        Kept::Denied | Kept::Zombie => pre.ad_value.clone(),
+                    };
+                    (*k, v)
+                })
+                .collect(),
+        ))
     }
 }

@@ -17,16 +17,20 @@ use crate::roots::Roots;
 
 mod attrs;
 mod files;
+mod iter;
 mod limits;
 mod memory;
+mod tree;
 
 pub use attrs::{Attr, AttrValue, ProcessDict};
 pub use files::{OpenFile, ThreadTimes};
+pub use iter::{process_iter, process_iter_cache_clear, ProcessIter, Processes};
 pub use limits::{IoClass, IoNice};
 pub use memory::{
     MapCounters, MemoryFootprint, MemoryFullInfo, MemoryInfoEx, MemoryMap, MemoryMapGrouped,
     MemoryType, PageFaults,
 };
+pub use tree::{ProcessTable, TableEntry};
 
 use attrs::{AttrType, Kept, Prefetched};
 
@@ -265,6 +269,36 @@ impl Process {
         })
     }
 
+    /// A process just opened by [`backend::open_new`]: its directory handle serves the
+    /// first oneshot (then is dropped with it).
+    pub(crate) fn from_open(
+        roots: Arc<Roots>,
+        pid: i32,
+        dir: crate::platform::imp::fs::PidDir,
+        stat: backend::StatInfo,
+    ) -> Process {
+        Process {
+            pid,
+            start_ticks: stat.starttime,
+            roots,
+            cache: Some(Arc::new(backend::Cache::with_dir(dir, stat))),
+            prefetched: None,
+            cpu_last: Arc::default(),
+        }
+    }
+
+    /// The process known by `pid` and `start_ticks` (from a table read just before).
+    pub(crate) fn from_ident(roots: Arc<Roots>, pid: i32, start_ticks: u64) -> Process {
+        Process {
+            pid,
+            start_ticks,
+            roots,
+            cache: None,
+            prefetched: None,
+            cpu_last: Arc::default(),
+        }
+    }
+
     /// The calling process.
     pub fn current() -> Result<Process> {
         Process::new(std::process::id() as i32)
@@ -304,30 +338,29 @@ impl Process {
         attr: Attr,
         read: impl FnOnce(&Target) -> Result<T>,
     ) -> Result<T> {
-        if let Some(pre) = &self.prefetched {
-            match pre.values.get(&attr) {
-                Some(Kept::Value(v)) => {
-                    if let Some(x) = T::from_attr(v) {
-                        return Ok(x);
-                    }
-                }
-                Some(Kept::Denied) => {
-                    return Err(Error::AccessDenied {
-                        pid: Some(self.pid),
-                        path: None,
-                    })
-                }
-                Some(Kept::Zombie) => {
-                    return Err(Error::ZombieProcess {
-                        pid: self.pid,
-                        name: None,
-                        ppid: None,
-                    })
-                }
-                None => {}
+        if let Some(kept) = self.serve_kept(attr) {
+            if let Some(x) = T::from_attr(&kept?) {
+                return Ok(x);
             }
         }
         read(&self.target())
+    }
+
+    /// The prefetched value of `attr`, or its refusal, if [`crate::process_iter`] kept one.
+    pub(crate) fn serve_kept(&self, attr: Attr) -> Option<Result<AttrValue>> {
+        let pre = self.prefetched.as_ref()?;
+        Some(match pre.values.get(&attr)? {
+            Kept::Value(v) => Ok(v.clone()),
+            Kept::Denied => Err(Error::AccessDenied {
+                pid: Some(self.pid),
+                path: None,
+            }),
+            Kept::Zombie => Err(Error::ZombieProcess {
+                pid: self.pid,
+                name: None,
+                ppid: None,
+            }),
+        })
     }
 
     /// Runs `f` on a view of this process in which `stat`, `status`, `statm`,
@@ -362,11 +395,6 @@ impl Process {
             cache: None,
             ..self.clone()
         }
-    }
-
-    /// `/proc/<pid>/stat`, if the pid still belongs to this process.
-    fn stat(&self) -> Result<backend::StatInfo> {
-        self.target().stat()
     }
 
     /// True while the process exists and its pid has not been given to another process

@@ -20,6 +20,14 @@ use crate::platform::linux::sys::process as sys;
 use crate::process::{Ids, MemoryInfo, NumCtxSwitches, ProcessCpuTimes, ProcessIoCounters, Status};
 use crate::roots::Roots;
 
+mod files;
+mod memory;
+pub(crate) use files::{environ, exe, open_files, terminal, threads};
+pub(crate) use memory::{
+    memory_footprint, memory_full_info, memory_info_ex, memory_maps, memory_maps_ungrouped,
+    memory_percent, page_faults,
+};
+
 /// The pids of `<procfs>`: its entries whose names are decimal numbers, sorted (psutil's
 /// `pids()`; thread ids are not listed there).
 pub(crate) fn pids(roots: &Roots) -> Result<Vec<i32>> {
@@ -98,6 +106,15 @@ fn stat_info(dir: &PidDir) -> Result<StatInfo> {
     })
 }
 
+/// Opens `<procfs>/<pid>` and reads its `stat`: the first step of a new [`Process`].
+///
+/// [`Process`]: crate::Process
+pub(crate) fn open_new(roots: &Roots, pid: i32) -> Result<(PidDir, StatInfo)> {
+    let dir = PidDir::open(roots, pid)?;
+    let s = stat_info(&dir)?;
+    Ok((dir, s))
+}
+
 /// `<pid>/stat` of `pid`, read through a freshly opened directory.
 pub(crate) fn stat(roots: &Roots, pid: i32) -> Result<StatInfo> {
     stat_info(&PidDir::open(roots, pid)?)
@@ -160,6 +177,14 @@ pub(crate) struct Cache {
 }
 
 impl Cache {
+    /// A cache whose directory is already opened and checked (by a caller that just read
+    /// its `stat`).
+    pub(crate) fn with_dir(dir: PidDir, stat: StatInfo) -> Cache {
+        let c = Cache::default();
+        let _ = c.dir.set((dir, stat));
+        c
+    }
+
     fn slot(&self, which: Cached) -> &OnceLock<Vec<u8>> {
         match which {
             Cached::Status => &self.status,
