@@ -477,3 +477,67 @@ fn children_of_a_gone_process_is_no_such_process() {
     ));
     assert!(matches!(p.parent(), Err(Error::NoSuchProcess { .. })));
 }
+
+/// Spawns `sleep` and retries until the kernel gives it `pid` (by writing `pid - 1` to
+/// `ns_last_pid` just before the fork); `None` when other forks keep winning the race or
+/// the file cannot be written (not root).
+fn spawn_at_pid(pid: i32) -> Option<Kid> {
+    for _ in 0..50 {
+        std::fs::write("/proc/sys/kernel/ns_last_pid", (pid - 1).to_string()).ok()?;
+        let kid = Kid::spawn(Command::new("sleep").arg("30"));
+        if kid.pid() == pid {
+            return Some(kid);
+        }
+    }
+    None
+}
+
+#[test]
+fn a_reused_pid_is_another_process() {
+    let mut first = Kid::spawn(Command::new("sleep").arg("30"));
+    let pid = first.pid();
+    let old = Process::new(pid).unwrap();
+    let t_old = old.create_time().unwrap();
+    let procs = Processes::new();
+    let seen = procs
+        .iter(&[Attr::Name], AttrValue::None)
+        .unwrap()
+        .find(|p| p.pid() == pid)
+        .unwrap();
+    assert_eq!(seen, old);
+    first.0.kill().unwrap();
+    first.0.wait().unwrap();
+    // Start ticks have a 10 ms resolution: let them move on.
+    std::thread::sleep(Duration::from_millis(30));
+    let Some(second) = spawn_at_pid(pid) else {
+        eprintln!("skipped: could not get pid {pid} again (not root, or busy machine)");
+        return;
+    };
+    assert_eq!(second.pid(), pid);
+    assert!(!old.is_running());
+    for r in [
+        old.name().map(|_| ()),
+        old.ppid().map(|_| ()),
+        old.memory_info().map(|_| ()),
+    ] {
+        assert!(matches!(r, Err(Error::NoSuchProcess { .. })), "{r:?}");
+    }
+    let new = Process::new(pid).unwrap();
+    assert_ne!(new, old);
+    assert!(new.create_time().unwrap() > t_old);
+    // The next sweep yields the new process at that pid.
+    let swept = procs
+        .iter(&[Attr::Name], AttrValue::None)
+        .unwrap()
+        .find(|p| p.pid() == pid)
+        .unwrap();
+    assert_eq!(swept, new);
+    // psutil agrees that the old identity is gone: its create_time is the new one's.
+    let py = common::psutil(&format!("out = psutil.Process({pid}).create_time()"));
+    common::assert_close(
+        "create_time",
+        py.as_f64().unwrap(),
+        new.create_time().unwrap(),
+        0.02,
+    );
+}
