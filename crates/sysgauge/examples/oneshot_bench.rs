@@ -5,8 +5,11 @@
 //! named. Run by hand (not in CI), usually through `bench/compare_ps.sh --oneshot`.
 //!
 //! ```text
-//! cargo run --release -p sysgauge --example oneshot_bench -- [--times N] [--repeat R] [--json]
+//! cargo run --release -p sysgauge --example oneshot_bench -- [--times N] [--repeat R] [--json] [--per-method]
 //! ```
+//!
+//! `--per-method` also prints the cost of each getter alone (microseconds per call, outside
+//! any oneshot), to see where the regular loop spends its time.
 //!
 //! Each of the two loops is run `--repeat` times (5 by default) and the fastest run counts,
 //! which keeps scheduler noise out of a ratio of two small numbers.
@@ -14,7 +17,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use sysgauge::Process;
+use sysgauge::{MemoryType, Process};
 
 /// One getter, called for its cost; true when it answered.
 type Getter = fn(&Process) -> bool;
@@ -27,18 +30,21 @@ fn methods() -> Vec<(&'static str, Option<Getter>)> {
     }
     vec![
         ("cpu_num", Some(|p| ok(p.cpu_num()))),
-        ("cpu_percent", None),
+        ("cpu_percent", Some(|p| ok(p.cpu_percent(None)))),
         ("cpu_times", Some(|p| ok(p.cpu_times()))),
         ("gids", Some(|p| ok(p.gids()))),
         ("memory_info", Some(|p| ok(p.memory_info()))),
-        ("memory_percent", None),
+        (
+            "memory_percent",
+            Some(|p| ok(p.memory_percent(MemoryType::Rss))),
+        ),
         ("name", Some(|p| ok(p.name()))),
         ("num_ctx_switches", Some(|p| ok(p.num_ctx_switches()))),
         ("num_threads", Some(|p| ok(p.num_threads()))),
-        ("parent", None),
+        ("parent", Some(|p| ok(p.parent()))),
         ("ppid", Some(|p| ok(p.ppid()))),
         ("status", Some(|p| ok(p.status()))),
-        ("terminal", None),
+        ("terminal", Some(|p| ok(p.terminal()))),
         ("uids", Some(|p| ok(p.uids()))),
         ("username", Some(|p| ok(p.username()))),
     ]
@@ -63,7 +69,7 @@ fn best(repeat: usize, times: usize, mut f: impl FnMut() -> usize) -> (Duration,
 }
 
 fn usage() -> ! {
-    eprintln!("usage: oneshot_bench [--times N] [--repeat R] [--json]");
+    eprintln!("usage: oneshot_bench [--times N] [--repeat R] [--json] [--per-method]");
     std::process::exit(2);
 }
 
@@ -71,6 +77,7 @@ fn main() -> sysgauge::Result<()> {
     let mut times: usize = 1000;
     let mut repeat: usize = 5;
     let mut json = false;
+    let mut per_method = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut num = || -> usize {
@@ -82,6 +89,7 @@ fn main() -> sysgauge::Result<()> {
             "--times" => times = num(),
             "--repeat" => repeat = num(),
             "--json" => json = true,
+            "--per-method" => per_method = true,
             _ => usage(),
         }
     }
@@ -117,11 +125,24 @@ fn main() -> sysgauge::Result<()> {
             used.len(),
             used.join(", ")
         );
-        println!("skipped (not in sysgauge yet): {}", skipped.join(", "));
+        if !skipped.is_empty() {
+            println!("skipped (not in sysgauge yet): {}", skipped.join(", "));
+        }
         println!("answered: {answered} regular, {answered_oneshot} in oneshot");
         println!("regular:  {:.4} s", regular.as_secs_f64());
         println!("oneshot:  {:.4} s", oneshot.as_secs_f64());
         println!("speedup:  {speedup:.2}x");
+    }
+    if per_method {
+        for (name, getter) in all.iter().filter_map(|(n, g)| Some((n, (*g)?))) {
+            let (t, _) = best(repeat, times, || usize::from(getter(&p)));
+            let us = t.as_secs_f64() * 1e6 / times as f64;
+            if json {
+                println!("{{\"method\":\"{name}\",\"us_per_call\":{us:.3}}}");
+            } else {
+                println!("  {name:<18} {us:>8.2} us/call");
+            }
+        }
     }
     Ok(())
 }

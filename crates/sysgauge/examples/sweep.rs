@@ -9,8 +9,14 @@
 //! Modes:
 //! - `raw`: the floor. For each numeric entry of `/proc`, open and read `stat`, `status`,
 //!   `statm` and `cmdline` into one reused buffer, with no parsing at all.
+//! - `raw-at`: the same, opening each `/proc/<pid>` once and the four files relative to it
+//!   (`openat`, as sysgauge does): a lower floor, since the kernel walks fewer paths.
 //! - `sysgauge`: `sysgauge::pids()`, then `Process::new(pid)` and one getter per field.
 //! - `sysgauge-oneshot`: the same getters inside `Process::oneshot`.
+//! - `sysgauge-iter`: `sysgauge::process_iter` with the ten attributes, then the getters
+//!   (which answer from what the iterator fetched); after the timed sweeps it checks that
+//!   the values were read again, not served from the previous sweep (`stale`).
+//! - `sysgauge-iter-fresh`: the same, with `process_iter_cache_clear()` before each sweep.
 //! - `sysinfo`: one `sysinfo::System`, refreshed with the smallest `ProcessRefreshKind`
 //!   that covers the same fields, re-reading `cmdline` and the uids on every refresh
 //!   (`UpdateKind::Always`), as the other tools do.
@@ -38,29 +44,29 @@ struct Seen {
 }
 
 /// The floor: opens and reads the four files of every process into one reused buffer.
+/// With `at`, each process directory is opened once (`O_PATH`) and its files are opened
+/// relative to it (`openat`), which saves the kernel three path walks per process.
 struct Raw {
     buf: Vec<u8>,
     path: Vec<u8>,
+    at: bool,
 }
 
+/// The files read per process, NUL-terminated for `openat`.
+const RAW_FILES: [&CStr; 4] = [c"stat", c"status", c"statm", c"cmdline"];
+
 impl Raw {
-    fn new() -> Raw {
+    fn new(at: bool) -> Raw {
         Raw {
             buf: vec![0; 64 * 1024],
             path: Vec::with_capacity(64),
+            at,
         }
     }
 
-    /// Reads the file at `self.path` (NUL-terminated) to its end into `self.buf`; the
-    /// number of bytes, or None when it cannot be opened or read (process gone).
-    fn read_path(&mut self) -> Option<usize> {
-        let path = CStr::from_bytes_with_nul(&self.path).ok()?;
-        let fd = rustix::fs::open(
-            path,
-            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-            rustix::fs::Mode::empty(),
-        )
-        .ok()?;
+    /// Reads `fd` to its end into `self.buf`: the number of bytes, or None on an error
+    /// (process gone).
+    fn read_fd(&mut self, fd: rustix::fd::OwnedFd) -> Option<usize> {
         let mut filled = 0;
         loop {
             if filled == self.buf.len() {
@@ -75,9 +81,30 @@ impl Raw {
         }
     }
 
+    /// Opens `/proc/<pid>/<file>` (absolute path), or `<file>` under `dir`.
+    fn open(
+        &mut self,
+        dir: Option<&rustix::fd::OwnedFd>,
+        pid: &[u8],
+        file: &CStr,
+    ) -> Option<rustix::fd::OwnedFd> {
+        let flags = rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC;
+        let mode = rustix::fs::Mode::empty();
+        if let Some(dir) = dir {
+            return rustix::fs::openat(dir, file, flags, mode).ok();
+        }
+        self.path.clear();
+        self.path.extend_from_slice(b"/proc/");
+        self.path.extend_from_slice(pid);
+        self.path.push(b'/');
+        self.path.extend_from_slice(file.to_bytes_with_nul());
+        let path = CStr::from_bytes_with_nul(&self.path).ok()?;
+        rustix::fs::open(path, flags, mode).ok()
+    }
+
     fn sweep(&mut self) -> Seen {
         let mut seen = Seen::default();
-        let Ok(dir_fd) = rustix::fs::open(
+        let Ok(proc_fd) = rustix::fs::open(
             c"/proc",
             rustix::fs::OFlags::RDONLY
                 | rustix::fs::OFlags::DIRECTORY
@@ -86,25 +113,34 @@ impl Raw {
         ) else {
             return seen;
         };
-        let Ok(dir) = rustix::fs::Dir::read_from(&dir_fd) else {
+        let Ok(dir) = rustix::fs::Dir::read_from(&proc_fd) else {
             return seen;
         };
         for entry in dir {
             let Ok(entry) = entry else { break };
-            let name = entry.file_name().to_bytes();
-            if name.is_empty() || !name.iter().all(u8::is_ascii_digit) {
+            let name = entry.file_name();
+            let pid = name.to_bytes();
+            if pid.is_empty() || !pid.iter().all(u8::is_ascii_digit) {
                 continue;
             }
+            let pid_dir = if self.at {
+                let flags = rustix::fs::OFlags::PATH
+                    | rustix::fs::OFlags::DIRECTORY
+                    | rustix::fs::OFlags::CLOEXEC;
+                match rustix::fs::openat(&proc_fd, name, flags, rustix::fs::Mode::empty()) {
+                    Ok(fd) => Some(fd),
+                    Err(_) => continue, // gone
+                }
+            } else {
+                None
+            };
             let mut bytes = 0;
             let mut ok = true;
-            for (i, file) in ["stat", "status", "statm", "cmdline"].iter().enumerate() {
-                self.path.clear();
-                self.path.extend_from_slice(b"/proc/");
-                self.path.extend_from_slice(name);
-                self.path.push(b'/');
-                self.path.extend_from_slice(file.as_bytes());
-                self.path.push(0);
-                match self.read_path() {
+            for (i, file) in RAW_FILES.iter().enumerate() {
+                match self
+                    .open(pid_dir.as_ref(), pid, file)
+                    .and_then(|fd| self.read_fd(fd))
+                {
                     Some(n) => bytes += n,
                     None if i == 0 => {
                         ok = false; // gone before its stat was read: not seen
@@ -140,6 +176,57 @@ fn sweep_sysgauge(oneshot: bool) -> Seen {
         }
     }
     seen
+}
+
+/// The ten attributes, for `process_iter`.
+const ITER_ATTRS: &[sysgauge::Attr] = &[
+    sysgauge::Attr::Pid,
+    sysgauge::Attr::Ppid,
+    sysgauge::Attr::Name,
+    sysgauge::Attr::Username,
+    sysgauge::Attr::Status,
+    sysgauge::Attr::CreateTime,
+    sysgauge::Attr::CpuTimes,
+    sysgauge::Attr::MemoryInfo,
+    sysgauge::Attr::NumThreads,
+    sysgauge::Attr::Cmdline,
+];
+
+/// sysgauge's `process_iter` with the ten attributes (fetched in one oneshot per process),
+/// then the same getters, which answer from what was fetched. Its process table is kept
+/// from sweep to sweep, as psutil's is; with `fresh`, the table is cleared first, so every
+/// process is opened anew.
+fn sweep_sysgauge_iter(fresh: bool) -> Seen {
+    if fresh {
+        sysgauge::process_iter_cache_clear();
+    }
+    let mut seen = Seen::default();
+    let Ok(iter) = sysgauge::process_iter(ITER_ATTRS, sysgauge::AttrValue::None) else {
+        return seen;
+    };
+    for p in iter {
+        read_fields(&p, &mut seen);
+    }
+    seen
+}
+
+/// Whether `process_iter` served values from an earlier sweep instead of reading them:
+/// burns 60 ms of CPU, sweeps once more and compares this process's CPU time as the sweep
+/// saw it with a direct read. `None` when it cannot tell.
+fn iter_is_stale() -> Option<bool> {
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_millis(60) {
+        black_box(t0.elapsed());
+    }
+    let me = sysgauge::Process::current().ok()?;
+    let seen = sysgauge::process_iter(ITER_ATTRS, sysgauge::AttrValue::None)
+        .ok()?
+        .find(|p| p.pid() == me.pid())?
+        .cpu_times()
+        .ok()?;
+    let now = me.cpu_times().ok()?;
+    // Fresh values differ by well under the 60 ms just burnt; 30 ms is 3 clock ticks.
+    Some((now.user + now.system) - (seen.user + seen.system) > 0.03)
 }
 
 /// Calls the getters of the ten fields on `p` (the pid is known already).
@@ -244,7 +331,7 @@ impl SysinfoSweep {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: sweep --mode raw|sysgauge|sysgauge-oneshot|sysinfo|sysinfo-cached [--iters N] [--json]\n       sweep --list-modes"
+        "usage: sweep --mode raw|raw-at|sysgauge|sysgauge-oneshot|sysgauge-iter|sysgauge-iter-fresh|sysinfo|sysinfo-cached [--iters N] [--json]\n       sweep --list-modes"
     );
     std::process::exit(2);
 }
@@ -252,8 +339,11 @@ fn usage() -> ! {
 /// The modes this build has.
 const MODES: &[&str] = &[
     "raw",
+    "raw-at",
     "sysgauge",
     "sysgauge-oneshot",
+    "sysgauge-iter",
+    "sysgauge-iter-fresh",
     "sysinfo",
     "sysinfo-cached",
 ];
@@ -284,12 +374,14 @@ fn main() {
     let iters = iters.max(1);
 
     let mut sweep: Box<dyn FnMut() -> Seen> = match mode.as_str() {
-        "raw" => {
-            let mut raw = Raw::new();
+        "raw" | "raw-at" => {
+            let mut raw = Raw::new(mode == "raw-at");
             Box::new(move || raw.sweep())
         }
         "sysgauge" => Box::new(|| sweep_sysgauge(false)),
         "sysgauge-oneshot" => Box::new(|| sweep_sysgauge(true)),
+        "sysgauge-iter" => Box::new(|| sweep_sysgauge_iter(false)),
+        "sysgauge-iter-fresh" => Box::new(|| sweep_sysgauge_iter(true)),
         "sysinfo" | "sysinfo-cached" => {
             let update = if mode == "sysinfo" {
                 sysinfo::UpdateKind::Always
@@ -302,8 +394,10 @@ fn main() {
         _ => usage(),
     };
 
-    // Warm-up, untimed in the statistics; for sysinfo this is the first refresh, which
-    // creates an entry per process and task and so costs more than the later ones.
+    // Warm-up, kept out of the statistics and printed apart as `first`. For sysinfo it is
+    // the first refresh, which creates an entry per process and task and opens the `stat`
+    // files it keeps open: on ~1,000 processes it measured about 65 ms, as much as a later
+    // `sysinfo` refresh (~70 ms) and over twice a later `sysinfo-cached` one (~27 ms).
     let t0 = Instant::now();
     let mut last = sweep();
     let first = t0.elapsed();
@@ -315,12 +409,22 @@ fn main() {
         times.push(t0.elapsed());
     }
     times.sort();
+    drop(sweep);
+    let stale = if mode == "sysgauge-iter" {
+        iter_is_stale()
+    } else {
+        None
+    };
+    let stale_json = match stale {
+        Some(b) => b.to_string(),
+        None => "null".to_string(),
+    };
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let min = ms(times[0]);
     let median = ms(times[times.len() / 2]);
     if json {
         println!(
-            "{{\"mode\":\"{mode}\",\"iters\":{iters},\"min_ms\":{min:.4},\"median_ms\":{median:.4},\"first_ms\":{:.4},\"procs\":{},\"errors\":{}}}",
+            "{{\"mode\":\"{mode}\",\"iters\":{iters},\"min_ms\":{min:.4},\"median_ms\":{median:.4},\"first_ms\":{:.4},\"procs\":{},\"errors\":{},\"stale\":{stale_json}}}",
             ms(first),
             last.procs,
             last.errors
@@ -332,5 +436,8 @@ fn main() {
             last.procs,
             last.errors
         );
+        if stale == Some(true) {
+            println!("{mode}: STALE: a sweep returned values read by an earlier sweep");
+        }
     }
 }
