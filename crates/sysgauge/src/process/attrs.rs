@@ -401,11 +401,20 @@ impl Process {
             Attr::IoCounters => self.io_counters()?.into_attr(),
             Attr::Nice => self.nice()?.into_attr(),
             Attr::CpuNum => self.cpu_num()?.into_attr(),
-            other => {
-                return Err(Error::unsupported(format!(
-                    "the {other} attribute is not built yet"
-                )))
-            }
+            Attr::Exe => self.exe()?.into_attr(),
+            Attr::Environ => self.environ()?.into_attr(),
+            Attr::Terminal => self.terminal()?.into_attr(),
+            Attr::OpenFiles => self.open_files()?.into_attr(),
+            Attr::Threads => self.threads()?.into_attr(),
+            Attr::MemoryInfoEx => self.memory_info_ex()?.into_attr(),
+            Attr::MemoryFootprint => self.memory_footprint()?.into_attr(),
+            Attr::MemoryFullInfo => self.memory_full_info()?.into_attr(),
+            Attr::MemoryPercent => self.memory_percent(MemoryType::Rss)?.into_attr(),
+            Attr::MemoryMaps => self.memory_maps()?.into_attr(),
+            Attr::PageFaults => self.page_faults()?.into_attr(),
+            Attr::Ionice => self.ionice()?.into_attr(),
+            Attr::CpuAffinity => self.cpu_affinity()?.into_attr(),
+            Attr::CpuPercent => self.cpu_percent(None)?.into_attr(),
         })
     }
 

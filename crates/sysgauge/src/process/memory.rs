@@ -2,8 +2,9 @@
 //! `memory_footprint`, `memory_full_info`, `memory_percent`, `memory_maps` and
 //! `page_faults`.
 
-#[allow(unused_imports)]
-use super::Process;
+use super::{Attr, Process};
+use crate::error::Result;
+use crate::platform::imp::process as backend;
 
 /// [`super::MemoryInfo`] plus the peaks and the split of resident memory from
 /// `/proc/<pid>/status` (psutil 8.0's `pmem_ex` on Linux), all in bytes. A line the kernel
@@ -168,4 +169,91 @@ pub enum MemoryType {
     Pss,
     /// `swap` (reads smaps).
     Swap,
+}
+
+impl Process {
+    /// [`Process::memory_info`] plus peak sizes, the split of resident memory, swap and
+    /// huge pages, in bytes (psutil 8.0's `memory_info_ex()`), from `/proc/<pid>/statm` and
+    /// `/proc/<pid>/status`. Lines this kernel does not write give 0.
+    ///
+    /// ```no_run
+    /// let m = sysgauge::Process::current()?.memory_info_ex()?;
+    /// println!("rss {} (peak {}), anon {}, file {}", m.rss, m.peak_rss, m.rss_anon, m.rss_file);
+    /// # Ok::<(), sysgauge::Error>(())
+    /// ```
+    pub fn memory_info_ex(&self) -> Result<MemoryInfoEx> {
+        self.serve(Attr::MemoryInfoEx, backend::memory_info_ex)
+    }
+
+    /// Unique and proportional set sizes and swap, in bytes (psutil 8.0's
+    /// `memory_footprint()`), from `/proc/<pid>/smaps_rollup`, or summed over
+    /// `/proc/<pid>/smaps` when the rollup cannot be read (before Linux 4.14; zombies and
+    /// kernel threads, which give zeros). Slower than [`Process::memory_info`]: the kernel
+    /// walks the whole address space. [`Error::AccessDenied`](crate::Error::AccessDenied)
+    /// for other users' processes unless privileged.
+    ///
+    /// ```no_run
+    /// let f = sysgauge::Process::current()?.memory_footprint()?;
+    /// println!("uss {} pss {} swap {}", f.uss, f.pss, f.swap);
+    /// # Ok::<(), sysgauge::Error>(())
+    /// ```
+    pub fn memory_footprint(&self) -> Result<MemoryFootprint> {
+        self.serve(Attr::MemoryFootprint, backend::memory_footprint)
+    }
+
+    /// [`Process::memory_info`] and [`Process::memory_footprint`] in one value, in bytes
+    /// (psutil's `memory_full_info()`; deprecated by psutil 8.0 in favour of
+    /// `memory_footprint()`).
+    pub fn memory_full_info(&self) -> Result<MemoryFullInfo> {
+        self.serve(Attr::MemoryFullInfo, backend::memory_full_info)
+    }
+
+    /// The chosen memory figure as a percentage of total physical memory (`MemTotal` of
+    /// `/proc/meminfo`): psutil's `memory_percent(memtype)`, `value / total * 100`. The
+    /// `uss`, `pss` and `swap` types read smaps (see [`Process::memory_footprint`]).
+    /// Only the default, [`MemoryType::Rss`], is served from a
+    /// [`crate::process_iter`] prefetch.
+    ///
+    /// ```no_run
+    /// use sysgauge::{MemoryType, Process};
+    /// let pct = Process::current()?.memory_percent(MemoryType::Rss)?;
+    /// assert!((0.0..=100.0).contains(&pct));
+    /// # Ok::<(), sysgauge::Error>(())
+    /// ```
+    pub fn memory_percent(&self, memtype: MemoryType) -> Result<f64> {
+        if memtype == MemoryType::Rss {
+            return self.serve(Attr::MemoryPercent, |t| {
+                backend::memory_percent(t, MemoryType::Rss)
+            });
+        }
+        backend::memory_percent(&self.target(), memtype)
+    }
+
+    /// The mapped regions summed per path, each path where it first appears in
+    /// `/proc/<pid>/smaps` (psutil's `memory_maps(grouped=True)`); counters in bytes.
+    /// Anonymous mappings are grouped under `[anon]`. Empty for kernel threads;
+    /// [`Error::ZombieProcess`](crate::Error::ZombieProcess) for a zombie.
+    ///
+    /// ```no_run
+    /// for m in sysgauge::Process::current()?.memory_maps()? {
+    ///     println!("{:>10} {}", m.counters.rss, m.path.display());
+    /// }
+    /// # Ok::<(), sysgauge::Error>(())
+    /// ```
+    pub fn memory_maps(&self) -> Result<Vec<MemoryMapGrouped>> {
+        self.serve(Attr::MemoryMaps, backend::memory_maps)
+    }
+
+    /// Every mapped region of `/proc/<pid>/smaps`, in address order, with its address
+    /// range and permissions (psutil's `memory_maps(grouped=False)`); counters in bytes.
+    /// Errors as [`Process::memory_maps`].
+    pub fn memory_maps_ungrouped(&self) -> Result<Vec<MemoryMap>> {
+        backend::memory_maps_ungrouped(&self.target())
+    }
+
+    /// Minor and major page faults since the process started (psutil 8.0's
+    /// `page_faults()`), from `minflt` and `majflt` of `/proc/<pid>/stat`.
+    pub fn page_faults(&self) -> Result<PageFaults> {
+        self.serve(Attr::PageFaults, backend::page_faults)
+    }
 }

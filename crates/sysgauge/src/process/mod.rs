@@ -16,6 +16,8 @@ use crate::platform::imp::process::Target;
 use crate::roots::Roots;
 
 mod attrs;
+mod control;
+mod cpu_percent;
 mod files;
 mod iter;
 mod limits;
@@ -23,6 +25,7 @@ mod memory;
 mod tree;
 
 pub use attrs::{Attr, AttrValue, ProcessDict};
+pub use control::{wait_procs, Exit};
 pub use files::{OpenFile, ThreadTimes};
 pub use iter::{process_iter, process_iter_cache_clear, ProcessIter, Processes};
 pub use limits::{IoClass, IoNice};
@@ -364,7 +367,7 @@ impl Process {
     }
 
     /// Runs `f` on a view of this process in which `stat`, `status`, `statm`,
-    /// `smaps_rollup` and `smaps` are each read at most once, and `/proc/<pid>` is opened
+    /// `smaps_rollup`, `smaps` and `cmdline` are each read at most once, and `/proc/<pid>` is opened
     /// and checked once (psutil's `oneshot()`): getters that share a file cost one read.
     /// The view is valid only inside `f` (the directory handle is closed when `f`
     /// returns); it may be shared with threads that `f` scopes. Nested calls reuse the

@@ -178,11 +178,6 @@ impl PidDir {
         }
     }
 
-    /// The pid this directory belongs to.
-    pub(crate) fn pid(&self) -> i32 {
-        self.pid
-    }
-
     /// The path of `name` in this directory, for error messages.
     pub(crate) fn path_of(&self, name: &str) -> PathBuf {
         self.path.join(name)

@@ -19,7 +19,11 @@
 //! VmSize:     7896 kB
 //! VmHWM:      5500 kB
 //! VmRSS:      5500 kB
+//! RssAnon:    3000 kB
+//! RssFile:    2500 kB
+//! RssShmem:      0 kB
 //! VmSwap:        0 kB
+//! HugetlbPages:  0 kB
 //! Threads:        1
 //! Cpus_allowed_list:      0-1
 //! voluntary_ctxt_switches:        150
@@ -95,9 +99,18 @@ pub struct PidStatus<'a> {
     pub vm_hwm: Option<u64>,
     /// `VmRSS`: resident set size, in bytes.
     pub vm_rss: Option<u64>,
+    /// `RssAnon`: resident anonymous memory, in bytes (since Linux 4.5).
+    pub rss_anon: Option<u64>,
+    /// `RssFile`: resident file mappings, in bytes (since Linux 4.5).
+    pub rss_file: Option<u64>,
+    /// `RssShmem`: resident shared memory (System V shm, tmpfs mappings, shared anonymous
+    /// mappings), in bytes (since Linux 4.5).
+    pub rss_shmem: Option<u64>,
     /// `VmSwap`: swapped-out virtual memory (anonymous private pages, not shmem), in
     /// bytes (since Linux 2.6.34).
     pub vm_swap: Option<u64>,
+    /// `HugetlbPages`: the size of hugetlb memory portions, in bytes (since Linux 4.4).
+    pub hugetlb_pages: Option<u64>,
     /// `Threads`: the number of threads (psutil's `num_threads()`).
     pub threads: Option<u64>,
     /// `Cpus_allowed_list`: the CPUs the task may run on, as the kernel's list text
@@ -260,7 +273,11 @@ pub fn pid_status(data: &[u8]) -> Result<PidStatus<'_>, ParseError> {
             b"VmSize" => set(&mut st.vm_size, || kb(v, "VmSize"))?,
             b"VmHWM" => set(&mut st.vm_hwm, || kb(v, "VmHWM"))?,
             b"VmRSS" => set(&mut st.vm_rss, || kb(v, "VmRSS"))?,
+            b"RssAnon" => set(&mut st.rss_anon, || kb(v, "RssAnon"))?,
+            b"RssFile" => set(&mut st.rss_file, || kb(v, "RssFile"))?,
+            b"RssShmem" => set(&mut st.rss_shmem, || kb(v, "RssShmem"))?,
             b"VmSwap" => set(&mut st.vm_swap, || kb(v, "VmSwap"))?,
+            b"HugetlbPages" => set(&mut st.hugetlb_pages, || kb(v, "HugetlbPages"))?,
             b"Threads" => set(&mut st.threads, || count(v, "Threads"))?,
             b"Cpus_allowed_list" => set(&mut st.cpus_allowed_list, || Ok(v))?,
             b"voluntary_ctxt_switches" => set(&mut st.voluntary_ctxt_switches, || {
@@ -319,7 +336,11 @@ Mems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\
                 vm_size: Some(3060 * 1024),
                 vm_hwm: Some(1624 * 1024),
                 vm_rss: Some(1624 * 1024),
+                rss_anon: Some(112 * 1024),
+                rss_file: None,
+                rss_shmem: None,
                 vm_swap: Some(0),
+                hugetlb_pages: Some(0),
                 threads: Some(1),
                 cpus_allowed_list: Some(b"0-1"),
                 voluntary_ctxt_switches: Some(0),

@@ -4,7 +4,7 @@
 //!
 //! Every getter takes a [`Target`]: the process (roots, pid, start time) plus, inside
 //! `Process::oneshot`, a [`Cache`] that keeps the verified directory handle and the
-//! contents of `stat`, `status`, `statm`, `smaps_rollup` and `smaps` for the rest of the
+//! contents of `stat`, `status`, `statm`, `smaps_rollup`, `smaps` and `cmdline` for the rest of the
 //! oneshot, so each of those files is read once however many getters use it.
 
 use std::ffi::OsString;
@@ -20,7 +20,9 @@ use crate::platform::linux::sys::process as sys;
 use crate::process::{Ids, MemoryInfo, NumCtxSwitches, ProcessCpuTimes, ProcessIoCounters, Status};
 use crate::roots::Roots;
 
+pub(crate) mod control;
 mod files;
+pub(crate) mod limits;
 mod memory;
 pub(crate) use files::{environ, exe, open_files, terminal, threads};
 pub(crate) use memory::{
@@ -150,6 +152,8 @@ pub(crate) enum Cached {
     SmapsRollup,
     /// `<pid>/smaps`.
     Smaps,
+    /// `<pid>/cmdline` (read by `name` and `cmdline`).
+    Cmdline,
 }
 
 impl Cached {
@@ -159,6 +163,7 @@ impl Cached {
             Cached::Statm => "statm",
             Cached::SmapsRollup => "smaps_rollup",
             Cached::Smaps => "smaps",
+            Cached::Cmdline => "cmdline",
         }
     }
 }
@@ -174,6 +179,7 @@ pub(crate) struct Cache {
     statm: OnceLock<Vec<u8>>,
     smaps_rollup: OnceLock<Vec<u8>>,
     smaps: OnceLock<Vec<u8>>,
+    cmdline: OnceLock<Vec<u8>>,
 }
 
 impl Cache {
@@ -191,6 +197,7 @@ impl Cache {
             Cached::Statm => &self.statm,
             Cached::SmapsRollup => &self.smaps_rollup,
             Cached::Smaps => &self.smaps,
+            Cached::Cmdline => &self.cmdline,
         }
     }
 }
@@ -339,8 +346,8 @@ pub(crate) fn status_of(state: u8) -> Status {
 /// The command line of `<pid>/cmdline` (psutil's splitting rules); an empty file is
 /// [`Error::ZombieProcess`] for a zombie and an empty list otherwise (kernel threads).
 pub(crate) fn cmdline(t: &Target) -> Result<Vec<OsString>> {
-    let (dir, s) = t.open()?;
-    let args = dir.with_file("cmdline", |d| Ok(pid_cmdline::cmdline(d)))?;
+    let s = t.stat()?;
+    let args = t.with_cached(Cached::Cmdline, |d| Ok(pid_cmdline::cmdline(d)))?;
     if args.is_empty() && s.state == b'Z' {
         return Err(zombie(t.pid, s));
     }
@@ -351,12 +358,11 @@ pub(crate) fn cmdline(t: &Target) -> Result<Vec<OsString>> {
 /// there), the base name of `cmdline[0]` if that starts with it. A command line that cannot
 /// be read (refused, zombie) leaves the cut name.
 pub(crate) fn name(t: &Target) -> Result<OsString> {
-    let (dir, s) = t.open()?;
-    let comm = s.comm;
+    let comm = t.stat()?.comm;
     if comm.len() < 15 {
         return Ok(comm);
     }
-    let args = match dir.with_file("cmdline", |d| Ok(pid_cmdline::cmdline(d))) {
+    let args = match t.with_cached(Cached::Cmdline, |d| Ok(pid_cmdline::cmdline(d))) {
         Ok(a) => a,
         Err(Error::AccessDenied { .. } | Error::ZombieProcess { .. }) => return Ok(comm),
         Err(e) => return Err(e),

@@ -2,9 +2,11 @@
 //! call and returns a typed [`Error`](crate::Error).
 #![allow(unsafe_code)]
 pub(crate) mod clock;
+pub(crate) mod filestat;
 pub(crate) mod ifaddrs;
 pub(crate) mod netif;
 pub(crate) mod nprocs;
 pub(crate) mod passwd;
 pub(crate) mod process;
+pub(crate) mod signals;
 pub(crate) mod statvfs;

@@ -24,8 +24,6 @@
 //! (not in rustix), affinity masks larger than 1024 CPUs (rustix's `CpuSet` is fixed at
 //! `CPU_SETSIZE`), and real-time signals (rustix's `Signal` only names the classic ones);
 //! those use `libc::syscall`/`libc::kill`, each with a `SAFETY` comment.
-// The callers (the lead's `Process`) are being written at the same time as this module.
-#![allow(dead_code)]
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -50,8 +48,10 @@ pub(crate) const SIGCONT: i32 = libc::SIGCONT;
 /// value.
 pub(crate) const IOPRIO_CLASS_NONE: i32 = 0;
 /// `IOPRIO_CLASS_RT` (1): real-time I/O class, levels 0 (highest) to 7.
+#[cfg_attr(not(test), allow(dead_code))] // used by the tests
 pub(crate) const IOPRIO_CLASS_RT: i32 = 1;
 /// `IOPRIO_CLASS_BE` (2): best-effort I/O class, levels 0 (highest) to 7.
+#[cfg_attr(not(test), allow(dead_code))] // used by the tests
 pub(crate) const IOPRIO_CLASS_BE: i32 = 2;
 /// `IOPRIO_CLASS_IDLE` (3): I/O only when no one else needs the disk; takes no level.
 pub(crate) const IOPRIO_CLASS_IDLE: i32 = 3;
@@ -165,6 +165,7 @@ pub(crate) struct PidFd {
 
 impl PidFd {
     /// The pid the descriptor was opened for (used in error values).
+    #[cfg_attr(not(test), allow(dead_code))] // used by the tests
     pub(crate) fn pid(&self) -> i32 {
         self.pid
     }
@@ -274,6 +275,7 @@ impl ExitStatus {
     /// psutil's `wait()` value: the exit code, or the negated signal number for a child
     /// killed by a signal (psutil returns it as a `Negsignal` enum member, e.g.
     /// `-SIGKILL == -9`).
+    #[cfg_attr(not(test), allow(dead_code))] // used by the tests
     pub(crate) fn psutil_code(self) -> i32 {
         match self {
             ExitStatus::Exited(c) => c,
@@ -328,6 +330,53 @@ pub(crate) fn waitpid_child(pid: i32, nohang: bool) -> Result<ChildWait> {
             Err(e) => return Err(map_errno(e, CALL, pid)),
         }
     }
+}
+
+/// `waitid(P_PIDFD, fd, WEXITED | (nohang ? WNOHANG : 0))` (Linux ≥ 5.4): reaps the child
+/// the pidfd refers to, never a later process that reused its pid. Results as
+/// [`waitpid_child`]: [`ChildWait::NotAChild`] on `ECHILD` (not our child, or already
+/// reaped); `EINVAL` (a 5.3 kernel without `P_PIDFD`) → [`Error::Unsupported`], so the
+/// caller can fall back to [`waitpid_child`]. `EINTR` is retried.
+pub(crate) fn waitid_pidfd(fd: &PidFd, nohang: bool) -> Result<ChildWait> {
+    use rustix::process::{WaitId, WaitIdOptions};
+    const CALL: &str = "waitid(P_PIDFD)";
+    let pid = fd.pid;
+    let opts = if nohang {
+        WaitIdOptions::EXITED | WaitIdOptions::NOHANG
+    } else {
+        WaitIdOptions::EXITED
+    };
+    loop {
+        match rustix::process::waitid(WaitId::PidFd(fd.as_fd()), opts) {
+            Ok(None) => return Ok(ChildWait::Running),
+            Ok(Some(st)) => {
+                if let Some(code) = st.exit_status() {
+                    return Ok(ChildWait::Reaped(ExitStatus::Exited(code)));
+                }
+                if let Some(sig) = st.terminating_signal() {
+                    return Ok(ChildWait::Reaped(ExitStatus::Signaled(sig)));
+                }
+                // With WNOHANG and no state change, some kernels fill in a zeroed siginfo
+                // instead of returning "no child": treat it as still running.
+                return Ok(ChildWait::Running);
+            }
+            Err(Errno::INTR) => continue,
+            Err(Errno::CHILD) => return Ok(ChildWait::NotAChild),
+            Err(Errno::INVAL) => {
+                return Err(Error::unsupported(format!(
+                    "{CALL}: not provided by this kernel (Linux < 5.4)"
+                )))
+            }
+            Err(e) => return Err(map_errno(e, CALL, pid)),
+        }
+    }
+}
+
+/// `clock_gettime(CLOCK_MONOTONIC)` in seconds (Python's `time.monotonic()`, psutil's
+/// timer for `Process.cpu_percent`).
+pub(crate) fn monotonic_secs() -> f64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
 }
 
 // ---------------------------------------------------------------------------------------
