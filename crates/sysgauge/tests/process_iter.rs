@@ -541,3 +541,38 @@ fn a_reused_pid_is_another_process() {
         0.02,
     );
 }
+
+#[test]
+fn cpu_percent_carries_over_between_sweeps() {
+    // A busy child: its cpu_percent from one sweep to the next is about 100 (one CPU),
+    // because the second sweep yields the same Process, which kept the first sample.
+    let kid = Kid::spawn(Command::new(common::python()).args(["-c", "while True: pass"]));
+    let procs = Processes::new();
+    let find = |v: Vec<Process>| v.into_iter().find(|p| p.pid() == kid.pid()).unwrap();
+    let first = find(
+        procs
+            .iter(&[Attr::CpuPercent], AttrValue::None)
+            .unwrap()
+            .collect(),
+    );
+    assert_eq!(first.cpu_percent(None).unwrap(), 0.0, "first sample");
+    std::thread::sleep(Duration::from_millis(500));
+    let second = find(
+        procs
+            .iter(&[Attr::CpuPercent], AttrValue::None)
+            .unwrap()
+            .collect(),
+    );
+    let pct = second.cpu_percent(None).unwrap();
+    // Served from the sweep: asking again gives the same number without a new sample.
+    assert_eq!(second.cpu_percent(None).unwrap(), pct);
+    assert!((60.0..=140.0).contains(&pct), "busy child at {pct}%");
+    // A fresh table knows no earlier sample.
+    let fresh = find(
+        Processes::new()
+            .iter(&[Attr::CpuPercent], AttrValue::None)
+            .unwrap()
+            .collect(),
+    );
+    assert_eq!(fresh.cpu_percent(None).unwrap(), 0.0);
+}
