@@ -1,3 +1,7 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
 pub mod free;
+pub mod procinfo;
+pub mod procsmem;
+pub mod ps;
+pub mod pstree;

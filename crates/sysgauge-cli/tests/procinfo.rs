@@ -1,0 +1,293 @@
+//! `sysgauge procinfo`, run as a program: its JSON for a stopped child against psutil
+//! 7.2.2's `as_dict()` of the same pid (the fields a stopped process cannot change), its
+//! report's labels and rows (psutil's procinfo.py), its default pid, and a clean error for
+//! a pid that does not exist.
+
+#[path = "../../sysgauge/src/testing.rs"]
+mod testing;
+
+use std::process::Command;
+
+use serde_json::{json, Value};
+use testing::Kid;
+
+fn sysgauge_out(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sysgauge"))
+        .args(args)
+        .output()
+        .expect("sysgauge runs")
+}
+
+fn sysgauge(args: &[&str]) -> String {
+    let o = sysgauge_out(args);
+    assert!(
+        o.status.success(),
+        "sysgauge {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("utf-8 output")
+}
+
+/// A stopped `sleep` with a known environment.
+fn stopped_sleep() -> Kid {
+    let kid = Kid::spawn(
+        Command::new("sleep")
+            .arg("60")
+            .env("SGCLI_PROCINFO", "yes")
+            .current_dir("/"),
+    );
+    let t0 = std::time::Instant::now();
+    while std::fs::read(format!("/proc/{}/comm", kid.pid()))
+        .ok()
+        .as_deref()
+        != Some(b"sleep\n")
+    {
+        assert!(t0.elapsed().as_secs() < 10, "sleep never ran");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    kid.stop();
+    kid
+}
+
+#[test]
+fn json_matches_psutil_as_dict() {
+    let kid = stopped_sleep();
+    let pid = kid.pid();
+    let got: Value =
+        serde_json::from_str(&sysgauge(&["procinfo", &pid.to_string(), "--json"])).expect("JSON");
+    let want = testing::psutil(&format!(
+        "p = psutil.Process({pid})\n\
+         out = p.as_dict()\n\
+         out['ionice'] = {{'ioclass': int(out['ionice'].ioclass), 'value': out['ionice'].value}}\n\
+         out['status'] = str(out['status'])\n\
+         out['parent'] = {{'pid': p.parent().pid, 'name': p.parent().name()}}\n\
+         out['children'] = [c.pid for c in p.children()]\n\
+         out['rlimits'] = {{n: list(p.rlimit(getattr(psutil, n))) for n in dir(psutil) if n.startswith('RLIMIT_')}}"
+    ));
+    // Values a stopped process keeps: exact.
+    for k in [
+        "pid",
+        "ppid",
+        "name",
+        "exe",
+        "cwd",
+        "cmdline",
+        "environ",
+        "status",
+        "username",
+        "uids",
+        "gids",
+        "terminal",
+        "nice",
+        "ionice",
+        "num_threads",
+        "num_fds",
+        "cpu_times",
+        "cpu_affinity",
+        "cpu_num",
+        "memory_info",
+        "num_ctx_switches",
+        "io_counters",
+        "open_files",
+        "threads",
+    ] {
+        assert_eq!(got[k], want[k], "{k}");
+    }
+    assert_eq!(got["status"], "stopped");
+    assert_eq!(got["environ"]["SGCLI_PROCINFO"], "yes");
+    assert_eq!(got["cwd"], "/");
+    // Both add starttime / CLK_TCK to the boot time of /proc/stat (whole seconds).
+    testing::assert_close(
+        "create_time",
+        got["create_time"].as_f64().unwrap(),
+        want["create_time"].as_f64().unwrap(),
+        1e-6,
+    );
+    // rss (unchanged) over MemTotal (constant).
+    testing::assert_close(
+        "memory_percent",
+        got["memory_percent"].as_f64().unwrap(),
+        want["memory_percent"].as_f64().unwrap(),
+        1e-9,
+    );
+    // A first cpu_percent call has nothing to compare with: 0.0 in both.
+    assert_eq!(got["cpu_percent"], json!(0.0));
+    // Maps: same paths in the same order, same sizes and resident bytes. (pss and the
+    // shared/private split move when other processes map the same files.)
+    let maps = |v: &Value| -> Vec<(Value, Value, Value)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["path"].clone(), m["rss"].clone(), m["size"].clone()))
+            .collect()
+    };
+    assert_eq!(maps(&got["memory_maps"]), maps(&want["memory_maps"]));
+    // What procinfo adds.
+    assert_eq!(got["parent"], want["parent"]);
+    assert_eq!(got["parent"]["pid"], i64::from(std::process::id()));
+    let kids: Vec<&Value> = got["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["pid"])
+        .collect();
+    assert_eq!(
+        kids,
+        want["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>()
+    );
+    for (name, limits) in want["rlimits"].as_object().unwrap() {
+        assert_eq!(&got["rlimits"][name], limits, "{name}");
+    }
+    assert_eq!(
+        got["rlimits"].as_object().unwrap().len(),
+        want["rlimits"].as_object().unwrap().len()
+    );
+    assert!(got["started"].as_str().unwrap().len() == 16);
+}
+
+/// The labels of the report, in order (blank continuation labels left out).
+fn labels(out: &str) -> Vec<String> {
+    out.lines()
+        .map(|l| {
+            // "{:<11} {}": a label longer than 11 is followed by its one space.
+            if l.as_bytes().get(11) == Some(&b' ') {
+                l[..11].trim().to_string()
+            } else {
+                l.split(' ').next().unwrap_or_default().to_string()
+            }
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn report_has_procinfo_py_lines() {
+    let kid = stopped_sleep();
+    let pid = kid.pid();
+    let out = sysgauge(&["procinfo", &pid.to_string()]);
+    // Not a terminal: "{:<11} {}" lines, procinfo.py's labels in its order (a single
+    // thread: "threads" blank; no children; no open files; environ and maps present).
+    assert_eq!(
+        labels(&out),
+        [
+            "pid",
+            "name",
+            "parent",
+            "exe",
+            "cwd",
+            "cmdline",
+            "started",
+            "cpu-tspent",
+            "cpu-times",
+            "cpu-affinity",
+            "cpu-num",
+            "memory",
+            "memory %",
+            "user",
+            "uids",
+            "uids",
+            "terminal",
+            "status",
+            "nice",
+            "ionice",
+            "num-threads",
+            "num-fds",
+            "I/O",
+            "ctx-switches",
+            "open-files",
+            "connections",
+            "threads",
+            "res-limits",
+            "environ",
+            "mem-maps",
+        ]
+    );
+    let line = |label: &str| -> String {
+        out.lines()
+            .find(|l| l.get(..11).map(str::trim) == Some(label))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(line("pid"), format!("pid         {pid}"));
+    assert_eq!(line("name"), "name        sleep");
+    // psutil's name of this test: comm, or the longer base name of argv[0] when the
+    // kernel cut comm at 15 bytes.
+    let comm = std::fs::read_to_string("/proc/self/comm").unwrap();
+    let comm = comm.trim_end_matches('\n');
+    let arg0 = std::env::args().next().unwrap();
+    let base = arg0.rsplit('/').next().unwrap();
+    let me = if comm.len() >= 15 && base.starts_with(comm) {
+        base
+    } else {
+        comm
+    };
+    assert_eq!(
+        line("parent"),
+        format!("parent      {} ({me})", std::process::id())
+    );
+    assert_eq!(line("cmdline"), "cmdline     sleep 60");
+    assert_eq!(line("status"), "status      stopped");
+    assert_eq!(line("nice"), "nice        0");
+    assert_eq!(line("open-files"), "open-files  ");
+    let m = std::fs::read_to_string(format!("/proc/{pid}/statm")).unwrap();
+    let rss: u64 = m.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(line("memory").starts_with(&format!(
+        "memory      rss={}, vms=",
+        sysgauge::bytes2human(rss * rustix::param::page_size() as u64)
+    )));
+    assert!(line("cpu-times").starts_with("cpu-times   user="));
+    assert!(line("cpu-times").contains(", children_user=0.0, children_system=0.0, iowait="));
+    // The tables' headers.
+    assert!(out.contains("\nres-limits  RLIMIT                  SOFT            HARD\n"));
+    assert!(out.contains("\nenviron     NAME                      VALUE\n"));
+    assert!(out.contains("\nmem-maps    RSS      PATH\n"));
+    assert!(out.contains("\n            stack      "));
+    // Without -v, 4 variables then "[...]" (sleep has more than 4: we gave it one and
+    // cargo many); with -v, all of them.
+    let env_rows = |o: &str| {
+        let at = o.find("\nenviron").unwrap();
+        o[at + 1..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("            "))
+            .count()
+    };
+    assert_eq!(env_rows(&out), 5);
+    let verbose = sysgauge(&["procinfo", &pid.to_string(), "-v"]);
+    let n_env = std::fs::read(format!("/proc/{pid}/environ"))
+        .unwrap()
+        .split(|&b| b == 0)
+        .filter(|v| !v.is_empty())
+        .count();
+    assert_eq!(env_rows(&verbose), n_env);
+    assert!(verbose.contains("\n            SGCLI_PROCINFO            yes\n"));
+}
+
+#[test]
+fn default_pid_is_the_command_itself() {
+    let got: Value = serde_json::from_str(&sysgauge(&["procinfo", "--json"])).unwrap();
+    assert_eq!(got["name"], "sysgauge");
+    assert_eq!(got["ppid"], i64::from(std::process::id()));
+    assert_eq!(got["status"], "running");
+}
+
+#[test]
+fn missing_pid_is_a_clean_error() {
+    // Larger than any pid_max (2^22).
+    for args in [
+        &["procinfo", "2147483647"][..],
+        &["procinfo", "2147483647", "--json"],
+    ] {
+        let o = sysgauge_out(args);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("sysgauge: "), "{err}");
+        assert!(err.contains("pid=2147483647"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(o.stdout.is_empty());
+    }
+}
