@@ -9,6 +9,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::*;
 use crate::error::{Error, Result};
+use crate::platform::imp::process as backend;
 use crate::platform::imp::sys::passwd::UserNames;
 
 macro_rules! attrs {
@@ -337,7 +338,8 @@ pub(crate) enum Kept {
 /// The values [`crate::process_iter`] fetched for one process.
 #[derive(Debug)]
 pub(crate) struct Prefetched {
-    pub(crate) values: BTreeMap<Attr, Kept>,
+    /// In the order fetched; a handful of entries, so a scan beats a map.
+    pub(crate) values: Vec<(Attr, Kept)>,
     /// What stands in for refused values in [`Process::info`].
     pub(crate) ad_value: AttrValue,
 }
@@ -346,6 +348,13 @@ pub(crate) struct Prefetched {
 /// Serializes as a map from psutil's attribute names to the bare values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProcessDict(pub BTreeMap<Attr, AttrValue>);
+
+impl Prefetched {
+    /// What was kept for `attr`.
+    pub(crate) fn get(&self, attr: Attr) -> Option<&Kept> {
+        self.values.iter().find(|(a, _)| *a == attr).map(|(_, k)| k)
+    }
+}
 
 impl ProcessDict {
     /// The value of `attr`, if it was asked for.
@@ -368,6 +377,8 @@ impl serde::Serialize for ProcessDict {
 #[derive(Debug, Default)]
 pub(crate) struct FetchCtx {
     pub(crate) users: UserNames,
+    /// The boot time, in seconds since the Epoch, found once per run of fetches.
+    pub(crate) boot_time: Option<f64>,
 }
 
 impl Process {
@@ -379,7 +390,16 @@ impl Process {
             Attr::Name => self.name()?.into_attr(),
             Attr::Cmdline => self.cmdline()?.into_attr(),
             Attr::Status => self.status()?.into_attr(),
-            Attr::CreateTime => self.create_time()?.into_attr(),
+            Attr::CreateTime => match self.serve_kept(Attr::CreateTime) {
+                Some(kept) => kept?,
+                None => {
+                    let boot = match ctx.boot_time {
+                        Some(b) => b,
+                        None => *ctx.boot_time.insert(backend::boot_time(self.roots())?),
+                    };
+                    AttrValue::Float(backend::create_time_from(self.start_ticks(), boot)?)
+                }
+            },
             Attr::NumThreads => self.num_threads()?.into_attr(),
             Attr::CpuTimes => self.cpu_times()?.into_attr(),
             Attr::MemoryInfo => self.memory_info()?.into_attr(),
@@ -465,7 +485,7 @@ impl Process {
         ctx: &mut FetchCtx,
     ) -> Result<Prefetched> {
         self.oneshot(|p| {
-            let mut values = BTreeMap::new();
+            let mut values = Vec::with_capacity(attrs.len());
             for &attr in attrs {
                 let kept = match p.fetch(attr, ctx) {
                     Ok(v) => Kept::Value(v),
@@ -474,7 +494,8 @@ impl Process {
                     Err(Error::Unsupported { .. }) => continue,
                     Err(e) => return Err(e),
                 };
-                values.insert(attr, kept);
+                values.retain(|(a, _)| *a != attr);
+                values.push((attr, kept));
             }
             Ok(Prefetched {
                 values,

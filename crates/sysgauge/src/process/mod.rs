@@ -352,7 +352,7 @@ impl Process {
     /// The prefetched value of `attr`, or its refusal, if [`crate::process_iter`] kept one.
     pub(crate) fn serve_kept(&self, attr: Attr) -> Option<Result<AttrValue>> {
         let pre = self.prefetched.as_ref()?;
-        Some(match pre.values.get(&attr)? {
+        Some(match pre.get(attr)? {
             Kept::Value(v) => Ok(v.clone()),
             Kept::Denied => Err(Error::AccessDenied {
                 pid: Some(self.pid),

@@ -383,7 +383,17 @@ pub(crate) fn name(t: &Target) -> Result<OsString> {
 /// Seconds since the Epoch when the process started: `starttime` (clock ticks after boot)
 /// / `CLK_TCK` + boot time, psutil's formula.
 pub(crate) fn create_time(roots: &Roots, starttime: u64) -> Result<f64> {
-    Ok(starttime as f64 / clock_ticks()? + host::boot_time(roots)?)
+    create_time_from(starttime, host::boot_time(roots)?)
+}
+
+/// The same with the boot time (seconds since the Epoch) already known.
+pub(crate) fn create_time_from(starttime: u64, boot_time: f64) -> Result<f64> {
+    Ok(starttime as f64 / clock_ticks()? + boot_time)
+}
+
+/// The boot time in seconds since the Epoch (see [`host::boot_time`]).
+pub(crate) fn boot_time(roots: &Roots) -> Result<f64> {
+    host::boot_time(roots)
 }
 
 /// CPU times in seconds from the tick counts of `stat`.
