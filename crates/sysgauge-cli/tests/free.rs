@@ -5,25 +5,15 @@
 //! library calls made just before and just after it, with a small slack, and the check is
 //! retried a few times; totals must be exact.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::process::Command;
+
+use common::sysgauge;
 
 const MIB: i128 = 1024 * 1024;
 /// Slack on top of the bracket (the kernel folds per-CPU counters in batches of a few MiB).
 const SLACK: i128 = 16 * MIB;
-
-fn sysgauge(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_sysgauge"))
-        .args(args)
-        .output()
-        .expect("sysgauge runs");
-    assert!(
-        o.status.success(),
-        "sysgauge {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).expect("utf-8 output")
-}
 
 /// `/proc/meminfo`, name -> bytes, read with simple code.
 fn meminfo() -> BTreeMap<String, i128> {

@@ -3,30 +3,12 @@
 //! report's labels and rows (psutil's procinfo.py), its default pid, and a clean error for
 //! a pid that does not exist.
 
-#[path = "../../sysgauge/src/testing.rs"]
-mod testing;
+mod common;
 
 use std::process::Command;
 
+use common::{sysgauge, sysgauge_out, Kid};
 use serde_json::{json, Value};
-use testing::Kid;
-
-fn sysgauge_out(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sysgauge"))
-        .args(args)
-        .output()
-        .expect("sysgauge runs")
-}
-
-fn sysgauge(args: &[&str]) -> String {
-    let o = sysgauge_out(args);
-    assert!(
-        o.status.success(),
-        "sysgauge {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).expect("utf-8 output")
-}
 
 /// A stopped `sleep` with a known environment.
 fn stopped_sleep() -> Kid {
@@ -36,17 +18,7 @@ fn stopped_sleep() -> Kid {
             .env("SGCLI_PROCINFO", "yes")
             .current_dir("/"),
     );
-    let t0 = std::time::Instant::now();
-    while std::fs::read(format!("/proc/{}/comm", kid.pid()))
-        .ok()
-        .as_deref()
-        != Some(b"sleep\n")
-    {
-        assert!(t0.elapsed().as_secs() < 10, "sleep never ran");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    kid.stop();
-    kid
+    common::stopped(kid, "sleep")
 }
 
 #[test]
@@ -55,7 +27,7 @@ fn json_matches_psutil_as_dict() {
     let pid = kid.pid();
     let got: Value =
         serde_json::from_str(&sysgauge(&["procinfo", &pid.to_string(), "--json"])).expect("JSON");
-    let want = testing::psutil(&format!(
+    let want = common::psutil(&format!(
         "p = psutil.Process({pid})\n\
          out = p.as_dict()\n\
          out['ionice'] = {{'ioclass': int(out['ionice'].ioclass), 'value': out['ionice'].value}}\n\
@@ -97,14 +69,14 @@ fn json_matches_psutil_as_dict() {
     assert_eq!(got["environ"]["SGCLI_PROCINFO"], "yes");
     assert_eq!(got["cwd"], "/");
     // Both add starttime / CLK_TCK to the boot time of /proc/stat (whole seconds).
-    testing::assert_close(
+    common::assert_close(
         "create_time",
         got["create_time"].as_f64().unwrap(),
         want["create_time"].as_f64().unwrap(),
         1e-6,
     );
     // rss (unchanged) over MemTotal (constant).
-    testing::assert_close(
+    common::assert_close(
         "memory_percent",
         got["memory_percent"].as_f64().unwrap(),
         want["memory_percent"].as_f64().unwrap(),

@@ -2,28 +2,20 @@
 //! process and for a stopped child with a known name; its table's header (psutil's ps.py)
 //! and the child's row.
 
-#[path = "../../sysgauge/src/testing.rs"]
-mod testing;
+mod common;
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use testing::Kid;
+use common::Kid;
 
 fn sysgauge(args: &[&str], columns: Option<&str>) -> String {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sysgauge"));
-    cmd.args(args);
+    let mut cmd = common::sysgauge_cmd(args);
     match columns {
         Some(c) => cmd.env("COLUMNS", c),
         None => cmd.env_remove("COLUMNS"),
     };
-    let o = cmd.output().expect("sysgauge runs");
-    assert!(
-        o.status.success(),
-        "sysgauge {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).expect("utf-8 output")
+    common::stdout_of(&mut cmd)
 }
 
 /// A copy of `sleep` under a name of our own (`comm` is the executable's file name), run
@@ -32,17 +24,7 @@ fn named_child(tag: &str) -> (Kid, std::path::PathBuf, tempdir::Dir) {
     let dir = tempdir::Dir::new(tag);
     let exe = dir.0.join("sgps-child");
     std::fs::copy("/bin/sleep", &exe).expect("copy sleep");
-    let kid = Kid::spawn(Command::new(&exe).arg("30"));
-    let t0 = std::time::Instant::now();
-    while std::fs::read(format!("/proc/{}/comm", kid.pid()))
-        .ok()
-        .as_deref()
-        != Some(b"sgps-child\n")
-    {
-        assert!(t0.elapsed().as_secs() < 10, "the child never ran");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    kid.stop();
+    let kid = common::stopped(Kid::spawn(Command::new(&exe).arg("30")), "sgps-child");
     (kid, exe, dir)
 }
 
@@ -66,7 +48,7 @@ mod tempdir {
 
 /// `ps -eo pid,ppid,user,comm`: pid -> (ppid, user, comm).
 fn ps_eo() -> BTreeMap<i64, (i64, String, String)> {
-    let out = testing::run("ps", &["-eo", "pid=,ppid=,user:64=,comm="]);
+    let out = common::run("ps", &["-eo", "pid=,ppid=,user:64=,comm="]);
     out.lines()
         .filter_map(|l| {
             let mut f = l.split_whitespace();
@@ -165,7 +147,7 @@ fn json_matches_ps_and_proc() {
         .parse::<f64>()
         .unwrap()
         * 1024.0;
-    testing::assert_close(
+    common::assert_close(
         "memory_percent",
         r["memory_percent"].as_f64().unwrap(),
         rss as f64 / total * 100.0,
@@ -186,14 +168,14 @@ fn json_matches_ps_and_proc() {
         .parse()
         .unwrap();
     let clk = rustix::param::clock_ticks_per_second() as f64;
-    testing::assert_close(
+    common::assert_close(
         "create_time",
         r["create_time"].as_f64().unwrap(),
         btime + start_ticks / clk,
         1e-6,
     );
     let utime: f64 = f[11].parse::<f64>().unwrap() / clk;
-    testing::assert_close(
+    common::assert_close(
         "cpu_times.user",
         r["cpu_times"]["user"].as_f64().unwrap(),
         utime,

@@ -3,26 +3,12 @@
 //! pstree.py layout), and the tree's edges agree with the parent pids of `/proc` and of
 //! psutil.
 
-#[path = "../../sysgauge/src/testing.rs"]
-mod testing;
+mod common;
 
 use std::process::Command;
 
+use common::{sysgauge, Kid};
 use serde_json::Value;
-use testing::Kid;
-
-fn sysgauge(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_sysgauge"))
-        .args(args)
-        .output()
-        .expect("sysgauge runs");
-    assert!(
-        o.status.success(),
-        "sysgauge {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).expect("utf-8 output")
-}
 
 /// The parent pid in `/proc/<pid>/stat`, read directly.
 fn ppid(pid: i64) -> Option<i64> {
@@ -110,7 +96,7 @@ fn json_tree_has_the_shell_and_its_sleep() {
 fn json_tree_agrees_with_psutil_children() {
     let (sh, sleep) = shell_with_child();
     let tree: Value = serde_json::from_str(&sysgauge(&["pstree", "--json"])).unwrap();
-    let want = testing::psutil(&format!(
+    let want = common::psutil(&format!(
         "out = [c.pid for c in psutil.Process({}).children()]",
         sh.pid()
     ));

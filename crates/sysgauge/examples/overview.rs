@@ -6,7 +6,10 @@ use sysgauge::{process_iter, Attr, AttrValue};
 fn main() -> sysgauge::Result<()> {
     // psutil's process_iter(attrs): each process read in one oneshot, the getters then
     // answer from what was fetched.
-    for p in process_iter(&[Attr::Name, Attr::Username, Attr::MemoryInfo], AttrValue::None)? {
+    for p in process_iter(
+        &[Attr::Name, Attr::Username, Attr::MemoryInfo],
+        AttrValue::None,
+    )? {
         if let (Ok(name), Ok(mem)) = (p.name(), p.memory_info()) {
             println!("{:>7} {:<16} {}", p.pid(), name.to_string_lossy(), mem.rss);
         }

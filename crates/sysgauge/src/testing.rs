@@ -138,6 +138,130 @@ impl Kid {
     }
 }
 
+/// A Python child (the interpreter of [`python`]) running `code` with `sys.argv[1:]` =
+/// `args`, which prints one line when it is ready; returns the child and that line,
+/// trimmed.
+pub fn python_child(code: &str, args: &[&std::ffi::OsStr]) -> (Kid, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(python())
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let kid = Kid(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the child's first line");
+    (kid, line.trim().to_string())
+}
+
+/// Waits (10 s at most) until `/proc/<pid>/<file>` holds `want`.
+fn wait_file(pid: i32, file: &str, want: &[u8], what: &str) {
+    let t0 = std::time::Instant::now();
+    while std::fs::read(format!("/proc/{pid}/{file}")).ok().as_deref() != Some(want) {
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(10),
+            "pid {pid} {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// Waits (10 s at most) until `/proc/<pid>/cmdline` is `want` (the child has exec'd).
+pub fn wait_exec(pid: i32, want: &[u8]) {
+    wait_file(pid, "cmdline", want, "did not exec");
+}
+
+/// Waits (10 s at most) until `/proc/<pid>/comm` is `comm` followed by a newline (the
+/// child runs the executable of that name).
+pub fn wait_comm(pid: i32, comm: &str) {
+    let want = format!("{comm}\n");
+    wait_file(pid, "comm", want.as_bytes(), &format!("never ran {comm}"));
+}
+
+/// Whether pid 2 is `kthreadd` (`/proc/2/comm`), the kernel thread tests look at; when it
+/// is not (a pid namespace shows none), says the calling test is skipped.
+pub fn kthreadd_visible() -> bool {
+    match std::fs::read("/proc/2/comm") {
+        Ok(c) if c == b"kthreadd\n" => true,
+        Ok(_) => {
+            eprintln!("skipped: pid 2 is not kthreadd here");
+            false
+        }
+        Err(_) => {
+            eprintln!("skipped: no kernel thread visible in this pid namespace");
+            false
+        }
+    }
+}
+
+/// `(soft, hard)` of `prlimit --pid <pid> <flag>` (`flag` names the resource, e.g.
+/// `--nofile`), -1 for "unlimited".
+pub fn prlimit_tool(pid: i32, flag: &str) -> (i64, i64) {
+    let out = run(
+        "prlimit",
+        &[
+            "--pid",
+            &pid.to_string(),
+            flag,
+            "--noheadings",
+            "--raw",
+            "-o",
+            "SOFT,HARD",
+        ],
+    );
+    let v: Vec<i64> = out
+        .split_whitespace()
+        .map(|t| {
+            if t == "unlimited" {
+                -1
+            } else {
+                t.parse().expect("prlimit prints numbers")
+            }
+        })
+        .collect();
+    (v[0], v[1])
+}
+
+/// `(soft, hard)` of psutil's `Process(pid).rlimit(resource)`.
+pub fn psutil_rlimit(pid: i32, resource: i32) -> (i64, i64) {
+    let v = psutil(&format!("out = psutil.Process({pid}).rlimit({resource})"));
+    (
+        v[0].as_i64().expect("an integer"),
+        v[1].as_i64().expect("an integer"),
+    )
+}
+
+/// The CPUs `taskset -pc <pid>` lists (it prints e.g. "pid 12's current affinity list:
+/// 0,2-3").
+pub fn taskset(pid: i32) -> Vec<usize> {
+    let out = run("taskset", &["-pc", &pid.to_string()]);
+    let list = out.rsplit(':').next().unwrap_or_default().trim();
+    let mut v = Vec::new();
+    for part in list.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => v.extend(a.parse::<usize>().unwrap()..=b.parse().unwrap()),
+            None => v.push(part.parse().unwrap()),
+        }
+    }
+    v
+}
+
+/// psutil's `Process(pid).cpu_affinity()`.
+pub fn psutil_cpu_affinity(pid: i32) -> Vec<usize> {
+    let v = psutil(&format!("out = psutil.Process({pid}).cpu_affinity()"));
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_u64().expect("a CPU number") as usize)
+        .collect()
+}
+
 /// `n` sleeping children, so that tests over "every process" have enough to look at even
 /// in a CI container whose pid namespace holds only the test and its shell.
 /// Returns once every child has exec'd `sleep` and sleeps.
@@ -146,18 +270,7 @@ pub fn crowd(n: usize) -> Vec<Kid> {
         .map(|_| Kid::spawn(Command::new("sleep").arg("120")))
         .collect();
     for k in &kids {
-        let t0 = std::time::Instant::now();
-        while std::fs::read(format!("/proc/{}/comm", k.pid()))
-            .ok()
-            .as_deref()
-            != Some(b"sleep\n")
-        {
-            assert!(
-                t0.elapsed() < std::time::Duration::from_secs(10),
-                "sleep never ran"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        }
+        wait_comm(k.pid(), "sleep");
         wait_state(k.pid(), b'S');
     }
     kids

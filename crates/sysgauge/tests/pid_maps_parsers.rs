@@ -16,12 +16,12 @@ mod common;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use procfs::FromBufRead;
@@ -647,19 +647,8 @@ signal.pause()
 
 /// The mapper child and whether it could name its anonymous mapping (CONFIG_ANON_VMA_NAME).
 fn spawn_mapper(dir: &Path) -> (Kid, bool) {
-    let mut child = Command::new(common::python())
-        .arg("-c")
-        .arg(MAPPER)
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let kid = Kid(child);
-    let named = match line.trim() {
+    let (kid, line) = common::python_child(MAPPER, &[dir.as_os_str()]);
+    let named = match line.as_str() {
         "ready named" => true,
         "ready unnamed" => false,
         other => panic!("mapper child said {other:?}"),

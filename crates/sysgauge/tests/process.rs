@@ -7,26 +7,9 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use common::{wait_state, Kid};
+use common::{wait_exec, wait_state, Kid};
 use sysgauge::{Error, Process, Status};
-
-/// Waits until `/proc/<pid>/cmdline` is `want` (the child has exec'd).
-fn wait_exec(pid: i32, want: &[u8]) {
-    let t0 = Instant::now();
-    while std::fs::read(format!("/proc/{pid}/cmdline"))
-        .ok()
-        .as_deref()
-        != Some(want)
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "pid {pid} did not exec"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
 
 /// A copy of `sleep` under the file name `name` in a fresh temporary directory.
 fn sleep_named(name: &OsStr) -> (tempfile::TempDir, PathBuf) {
@@ -293,14 +276,10 @@ fn zombie_and_reaped_child() {
 
 #[test]
 fn kernel_thread_has_empty_cmdline() {
-    let Ok(kthreadd) = Process::new(2) else {
-        eprintln!("skipped: no pid 2 on this kernel");
-        return;
-    };
-    if kthreadd.name().unwrap() != "kthreadd" {
-        eprintln!("skipped: pid 2 is not kthreadd here");
+    if !common::kthreadd_visible() {
         return;
     }
+    let kthreadd = Process::new(2).unwrap();
     assert_eq!(kthreadd.cmdline().unwrap(), Vec::<OsString>::new());
     assert_eq!(kthreadd.ppid().unwrap(), 0);
 }

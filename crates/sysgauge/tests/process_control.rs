@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{psutil, state_letter, wait_state, Kid};
@@ -123,29 +122,21 @@ fn timeout_expired() {
 }
 
 /// A process whose parent is a Python script (not us) that reaps it after about 1 s.
-fn foreign_child() -> (std::process::Child, i32) {
-    let mut py = Command::new("python3")
-        .args([
-            "-c",
-            "import subprocess, sys, time\n\
-             p = subprocess.Popen(['sleep', '1'])\n\
-             print(p.pid, flush=True)\n\
-             p.wait()\n\
-             time.sleep(3)",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(py.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (py, line.trim().parse().unwrap())
+fn foreign_child() -> (Kid, i32) {
+    let (py, line) = common::python_child(
+        "import subprocess, sys, time\n\
+         p = subprocess.Popen(['sleep', '1'])\n\
+         print(p.pid, flush=True)\n\
+         p.wait()\n\
+         time.sleep(3)",
+        &[],
+    );
+    (py, line.parse().unwrap())
 }
 
 #[test]
 fn wait_on_non_child_returns_none_when_gone() {
-    let (mut py, pid) = foreign_child();
+    let (py, pid) = foreign_child();
     let p = Process::new(pid).unwrap();
     assert_ne!(p.ppid().unwrap(), std::process::id() as i32);
     // psutil on the same process, from another process: also None.
@@ -165,8 +156,7 @@ fn wait_on_non_child_returns_none_when_gone() {
     assert_eq!(oracle.join().unwrap(), serde_json::json!([null, false]));
     // Gone: None at once.
     assert_eq!(p.wait(Some(Duration::ZERO)).unwrap(), None);
-    let _ = py.kill();
-    let _ = py.wait();
+    drop(py);
 }
 
 #[test]

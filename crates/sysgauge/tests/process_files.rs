@@ -8,52 +8,17 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::{OsStr, OsString};
-use std::io::{BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{wait_state, Kid};
+use common::{python_child, wait_exec, wait_state, Kid};
 use serde_json::{json, Value};
 use sysgauge::{Error, Process};
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// Waits until `/proc/<pid>/cmdline` is `want` (the child has exec'd).
-fn wait_exec(pid: i32, want: &[u8]) {
-    let t0 = Instant::now();
-    while std::fs::read(format!("/proc/{pid}/cmdline"))
-        .ok()
-        .as_deref()
-        != Some(want)
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "pid {pid} did not exec"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-/// A Python child running `code` (with `sys.argv[1:]` = `args`) that prints one line when
-/// ready; returns the child and that line.
-fn python_child(code: &str, args: &[&OsStr]) -> (Kid, String) {
-    let mut child = Command::new(common::python())
-        .arg("-c")
-        .arg(code)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (Kid(child), line.trim().to_string())
 }
 
 #[test]
@@ -226,14 +191,10 @@ out = {{"exe": err(p.exe), "environ": err(p.environ),
 
 #[test]
 fn kernel_thread_has_empty_exe_and_environ() {
-    let Ok(k) = Process::new(2) else {
-        eprintln!("skipped: no kernel thread visible in this pid namespace");
-        return;
-    };
-    if k.name().unwrap() != "kthreadd" {
-        eprintln!("skipped: pid 2 is not kthreadd here");
+    if !common::kthreadd_visible() {
         return;
     }
+    let k = Process::new(2).unwrap();
     assert_eq!(k.exe().unwrap(), PathBuf::new());
     // psutil 7.2.2 raises NoSuchProcess here on kernels that answer ESRCH for a kernel
     // thread's environ (6.x) although the process exists; we give its empty environment.

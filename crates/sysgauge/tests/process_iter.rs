@@ -63,13 +63,25 @@ fn tree_roots(root: &Path) -> Arc<Roots> {
     Arc::new(Roots::new(root, "/sys"))
 }
 
+/// A stopped `sleep 30` and a procfs tree holding a [`snapshot`] of it.
+fn stopped_in_tree() -> (Kid, tempfile::TempDir) {
+    let kid = stopped_sleep();
+    let tmp = tempfile::tempdir().unwrap();
+    snapshot(kid.pid(), tmp.path());
+    (kid, tmp)
+}
+
+/// A `sleep 30`, stopped so that its values hold still.
+fn stopped_sleep() -> Kid {
+    let kid = Kid::spawn(Command::new("sleep").arg("30"));
+    kid.stop();
+    kid
+}
+
 #[test]
 fn oneshot_reads_each_file_once() {
-    let kid = Kid::spawn(Command::new("sleep").arg("30"));
+    let (kid, tmp) = stopped_in_tree();
     let pid = kid.pid();
-    kid.stop();
-    let tmp = tempfile::tempdir().unwrap();
-    snapshot(pid, tmp.path());
     let p = Process::new_at(tree_roots(tmp.path()), pid).unwrap();
     let vms0 = p.memory_info().unwrap().vms;
     let uid0 = p.uids().unwrap().real;
@@ -94,9 +106,8 @@ fn oneshot_reads_each_file_once() {
 
 #[test]
 fn oneshot_values_equal_plain_reads_and_psutil_oneshot() {
-    let kid = Kid::spawn(Command::new("sleep").arg("30"));
+    let kid = stopped_sleep();
     let pid = kid.pid();
-    kid.stop();
     let p = Process::new(pid).unwrap();
     let plain = (
         p.name().unwrap(),
@@ -192,11 +203,8 @@ fn process_iter_matches_proc_and_psutil() {
 
 #[test]
 fn prefetched_values_are_served_without_reading() {
-    let kid = Kid::spawn(Command::new("sleep").arg("30"));
+    let (kid, tmp) = stopped_in_tree();
     let pid = kid.pid();
-    kid.stop();
-    let tmp = tempfile::tempdir().unwrap();
-    snapshot(pid, tmp.path());
     let procs = Processes::new_at(tree_roots(tmp.path()));
     let got: Vec<Process> = procs
         .iter(&[Attr::MemoryInfo, Attr::Uids], AttrValue::None)
@@ -233,11 +241,8 @@ fn prefetched_values_are_served_without_reading() {
 
 #[test]
 fn vanished_and_reused_pids_in_process_iter() {
-    let kid = Kid::spawn(Command::new("sleep").arg("30"));
+    let (kid, tmp) = stopped_in_tree();
     let pid = kid.pid();
-    kid.stop();
-    let tmp = tempfile::tempdir().unwrap();
-    snapshot(pid, tmp.path());
     let procs = Processes::new_at(tree_roots(tmp.path()));
     let first: Vec<Process> = procs
         .iter(&[Attr::Name], AttrValue::None)
@@ -281,9 +286,8 @@ fn vanished_and_reused_pids_in_process_iter() {
 
 #[test]
 fn as_dict_matches_psutil() {
-    let kid = Kid::spawn(Command::new("sleep").arg("30"));
+    let kid = stopped_sleep();
     let pid = kid.pid();
-    kid.stop();
     let p = Process::new(pid).unwrap();
     let attrs = [
         Attr::Pid,

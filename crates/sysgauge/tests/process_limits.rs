@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{psutil, run, Kid};
+use common::{prlimit_tool, psutil, psutil_cpu_affinity, psutil_rlimit, run, taskset, Kid};
 use sysgauge::{Error, IoClass, IoNice, Process, RLIMIT_CPU, RLIMIT_NOFILE, RLIM_INFINITY};
 
 fn sleeper() -> (Kid, Process) {
@@ -100,39 +100,10 @@ fn ionice_against_tool_and_psutil() {
     assert_eq!(p.ionice().unwrap().value, 2);
 }
 
-/// `(soft, hard)` of `prlimit --pid PID --resource`, -1 for "unlimited".
-fn prlimit_tool(pid: i32, flag: &str) -> (i64, i64) {
-    let out = run(
-        "prlimit",
-        &[
-            "--pid",
-            &pid.to_string(),
-            flag,
-            "--noheadings",
-            "-o",
-            "SOFT,HARD",
-        ],
-    );
-    let v: Vec<i64> = out
-        .split_whitespace()
-        .map(|t| {
-            if t == "unlimited" {
-                -1
-            } else {
-                t.parse().unwrap()
-            }
-        })
-        .collect();
-    (v[0], v[1])
-}
-
 #[test]
 fn rlimit_against_prlimit_and_psutil() {
     let (k, p) = sleeper();
-    let py = |res: i32| {
-        let v = psutil(&format!("out = psutil.Process({}).rlimit({res})", k.pid()));
-        (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
-    };
+    let py = |res: i32| psutil_rlimit(k.pid(), res);
     assert_eq!(
         p.rlimit(RLIMIT_NOFILE).unwrap(),
         prlimit_tool(k.pid(), "--nofile")
@@ -162,31 +133,10 @@ fn rlimit_against_prlimit_and_psutil() {
     assert_eq!(p.rlimit(RLIMIT_NOFILE).unwrap(), (50, 150));
 }
 
-/// The CPUs `taskset -pc PID` lists.
-fn taskset(pid: i32) -> Vec<usize> {
-    let out = run("taskset", &["-pc", &pid.to_string()]);
-    let list = out.rsplit(':').next().unwrap().trim();
-    let mut v = Vec::new();
-    for part in list.split(',') {
-        match part.split_once('-') {
-            Some((a, b)) => v.extend(a.parse::<usize>().unwrap()..=b.parse().unwrap()),
-            None => v.push(part.parse().unwrap()),
-        }
-    }
-    v
-}
-
 #[test]
 fn cpu_affinity_against_taskset_and_psutil() {
     let (k, p) = sleeper();
-    let py = || {
-        let v = psutil(&format!("out = psutil.Process({}).cpu_affinity()", k.pid()));
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_u64().unwrap() as usize)
-            .collect::<Vec<_>>()
-    };
+    let py = || psutil_cpu_affinity(k.pid());
     let all = p.cpu_affinity().unwrap();
     assert!(!all.is_empty());
     assert_eq!(all, taskset(k.pid()));

@@ -16,7 +16,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -536,14 +535,10 @@ out = {{"full": list(p.memory_full_info()), "maps": maps}}
 
 #[test]
 fn kernel_thread_memory_as_psutil() {
-    let Ok(k) = Process::new(2) else {
-        eprintln!("skipped: no kernel thread visible in this pid namespace");
-        return;
-    };
-    if k.name().unwrap() != "kthreadd" {
-        eprintln!("skipped: pid 2 is not kthreadd here");
+    if !common::kthreadd_visible() {
         return;
     }
+    let k = Process::new(2).unwrap();
     assert_eq!(k.memory_maps().unwrap(), vec![]);
     let f = k.memory_full_info().unwrap();
     assert_eq!((f.rss, f.uss, f.pss, f.swap), (0, 0, 0, 0));
@@ -678,18 +673,8 @@ anon[0:1] = b"a"
 print("ready", flush=True)
 signal.pause()
 "#;
-    let mut child = Command::new(common::python())
-        .args(["-c", code])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready");
-    let kid = Kid(child);
+    let (kid, line) = common::python_child(code, &[dir.path().as_os_str()]);
+    assert_eq!(line, "ready");
     kid.stop();
     let p = Process::new(kid.pid()).unwrap();
     let grouped = p.memory_maps().unwrap();

@@ -5,3 +5,34 @@ pub mod procinfo;
 pub mod procsmem;
 pub mod ps;
 pub mod pstree;
+
+use std::fmt::Display;
+use std::io::Write;
+
+use serde::Serialize;
+
+/// Prints `value` as pretty JSON on stdout (`--json`); a value serde cannot write is an
+/// [`sysgauge::Error::InvalidArgument`].
+pub fn print_json<T: Serialize>(value: &T) -> sysgauge::Result<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| sysgauge::Error::InvalidArgument(format!("JSON: {e}")))?;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    Ok(())
+}
+
+/// Prints `lines` on stdout, one a line. A closed pipe (`sysgauge ps | head`) ends the
+/// output quietly: that is not an error worth reporting.
+pub fn print_lines<I>(lines: I) -> sysgauge::Result<()>
+where
+    I: IntoIterator,
+    I::Item: Display,
+{
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for l in lines {
+        if writeln!(out, "{l}").is_err() {
+            return Ok(());
+        }
+    }
+    let _ = out.flush();
+    Ok(())
+}

@@ -32,7 +32,7 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -718,18 +718,11 @@ pub fn run(args: &Args) -> sysgauge::Result<()> {
         None => Process::current()?,
     };
     if args.json {
-        return super::ps::print_json(&json(&p)?);
+        return super::print_json(&json(&p)?);
     }
     let info = collect(&p)?;
     let tty = std::io::stdout().is_terminal();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for l in render(&info, args.verbose, tty) {
-        if writeln!(out, "{l}").is_err() {
-            return Ok(());
-        }
-    }
-    let _ = out.flush();
-    Ok(())
+    super::print_lines(render(&info, args.verbose, tty))
 }
 
 #[cfg(test)]

@@ -20,8 +20,6 @@
 //! With `--json`: `{"processes": [...], "access_denied": [pids]}`, every process (not only
 //! 86) sorted by USS, sizes in bytes.
 
-use std::io::Write;
-
 use serde::Serialize;
 use sysgauge::{Attr, AttrValue, Error};
 
@@ -189,16 +187,9 @@ pub fn render(report: &Report) -> Vec<String> {
 pub fn run(args: &Args) -> sysgauge::Result<()> {
     let report = collect()?;
     if args.json {
-        return super::ps::print_json(&report);
+        return super::print_json(&report);
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for l in render(&report) {
-        if writeln!(out, "{l}").is_err() {
-            return Ok(());
-        }
-    }
-    let _ = out.flush();
-    Ok(())
+    super::print_lines(render(&report))
 }
 
 #[cfg(test)]

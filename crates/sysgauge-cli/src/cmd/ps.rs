@@ -29,8 +29,6 @@
 //! With `--json`, a list with one object per process: the ten attributes ps.py asks
 //! `process_iter` for, under psutil's names, `null` where the value was refused.
 
-use std::io::Write;
-
 use chrono::{DateTime, Local, NaiveDate, TimeZone};
 use serde::Serialize;
 use sysgauge::{Attr, AttrValue, MemoryInfo, MemoryType, ProcessCpuTimes, Status};
@@ -243,34 +241,20 @@ pub fn terminal_width() -> usize {
     }
 }
 
-/// Prints `text` (a JSON document) and a newline; a closed pipe is not an error.
-pub fn print_json<T: Serialize>(value: &T) -> sysgauge::Result<()> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| sysgauge::Error::InvalidArgument(format!("JSON: {e}")))?;
-    let _ = writeln!(std::io::stdout().lock(), "{text}");
-    Ok(())
-}
-
 /// Lists every process: ps.py's table, or JSON with `--json`.
 pub fn run(args: &Args) -> sysgauge::Result<()> {
     let rows: Vec<Row> = sysgauge::process_iter(&ATTRS, AttrValue::None)?
         .map(|p| row_of(&p))
         .collect();
     if args.json {
-        return print_json(&rows);
+        return super::print_json(&rows);
     }
     let today = Local::now().date_naive();
     let width = terminal_width();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let _ = writeln!(out, "{}", header());
-    for row in &rows {
-        // A closed pipe (`sysgauge ps | head`) ends the listing quietly.
-        if writeln!(out, "{}", cut(&line(row, today), width)).is_err() {
-            return Ok(());
-        }
-    }
-    let _ = out.flush();
-    Ok(())
+    let body = rows
+        .iter()
+        .map(|row| cut(&line(row, today), width).to_string());
+    super::print_lines(std::iter::once(header()).chain(body))
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@
 //! With `--json`, the same tree nested: `{"pid": 0, "name": null, "children": [...]}`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
 
 use serde::Serialize;
 
@@ -125,16 +124,9 @@ pub fn run(args: &Args) -> sysgauge::Result<()> {
         return Err(sysgauge::Error::unsupported("no process found in /proc"));
     };
     if args.json {
-        return super::ps::print_json(&nodes(root, &tree, &mut name_of));
+        return super::print_json(&nodes(root, &tree, &mut name_of));
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for l in lines(root, &tree, &mut name_of) {
-        if writeln!(out, "{l}").is_err() {
-            return Ok(());
-        }
-    }
-    let _ = out.flush();
-    Ok(())
+    super::print_lines(lines(root, &tree, &mut name_of))
 }
 
 #[cfg(test)]

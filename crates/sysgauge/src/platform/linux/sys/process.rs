@@ -711,7 +711,7 @@ pub(crate) fn affinity_error(cpus: &[i64], n_cpus: usize, eligible: &[usize]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{psutil, run};
+    use crate::testing::{prlimit_tool, psutil, psutil_cpu_affinity, psutil_rlimit, run, taskset};
     use std::process::{Child, Command, Stdio};
 
     /// A `sleep 30` child, killed and reaped when dropped (unless the test reaped it).
@@ -940,37 +940,9 @@ mod tests {
     #[test]
     fn rlimit_against_prlimit_tool_and_psutil() {
         let s = Sleeper::spawn();
-        let pid = s.pid.to_string();
         let nofile = libc::RLIMIT_NOFILE as i32;
-        let tool = || {
-            let out = run(
-                "prlimit",
-                &[
-                    "--pid",
-                    &pid,
-                    "--nofile",
-                    "--noheadings",
-                    "--raw",
-                    "-o",
-                    "SOFT,HARD",
-                ],
-            );
-            let v: Vec<i64> = out
-                .split_whitespace()
-                .map(|t| {
-                    if t == "unlimited" {
-                        -1
-                    } else {
-                        t.parse().unwrap()
-                    }
-                })
-                .collect();
-            (v[0], v[1])
-        };
-        let ps_util = |res: i32| {
-            let v = psutil(&format!("out = psutil.Process({}).rlimit({res})", s.pid));
-            (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
-        };
+        let tool = || prlimit_tool(s.pid, "--nofile");
+        let ps_util = |res: i32| psutil_rlimit(s.pid, res);
         assert_eq!(prlimit_get(s.pid, nofile).unwrap(), tool());
         assert_eq!(prlimit_get(s.pid, nofile).unwrap(), ps_util(nofile));
         prlimit_set(s.pid, nofile, 100, 200).unwrap();
@@ -1030,31 +1002,10 @@ mod tests {
         }
     }
 
-    /// The CPUs `taskset -pc PID` lists (e.g. "pid 12's current affinity list: 0,2-3").
-    fn taskset(pid: i32) -> Vec<usize> {
-        let out = run("taskset", &["-pc", &pid.to_string()]);
-        let list = out.rsplit(':').next().unwrap().trim();
-        let mut v = Vec::new();
-        for part in list.split(',') {
-            match part.split_once('-') {
-                Some((a, b)) => v.extend(a.parse::<usize>().unwrap()..=b.parse().unwrap()),
-                None => v.push(part.parse().unwrap()),
-            }
-        }
-        v
-    }
-
     #[test]
     fn affinity_against_taskset_and_psutil() {
         let s = Sleeper::spawn();
-        let ps_util = || {
-            let v = psutil(&format!("out = psutil.Process({}).cpu_affinity()", s.pid));
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_u64().unwrap() as usize)
-                .collect::<Vec<_>>()
-        };
+        let ps_util = || psutil_cpu_affinity(s.pid);
         let all = sched_getaffinity(s.pid).unwrap();
         assert!(!all.is_empty());
         assert_eq!(all, taskset(s.pid));
