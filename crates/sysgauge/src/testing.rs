@@ -106,12 +106,15 @@ impl Drop for Kid {
 }
 
 impl Kid {
-    /// Spawns `cmd` with stdin and stdout at /dev/null. A binary copied just before may
+    /// Spawns `cmd` with stdin, stdout and stderr at /dev/null. A binary copied just before may
     /// fail with `ETXTBSY` for a moment (a child forked by another test thread can hold it
     /// open for writing until it execs), so that is retried.
     pub fn spawn(cmd: &mut Command) -> Kid {
+        // stderr too: the test's may be a log file whose offset moves (CI), which would
+        // show up in the child's open files.
         cmd.stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null());
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
         for _ in 0..200 {
             match cmd.spawn() {
                 Ok(child) => return Kid(child),
@@ -149,6 +152,9 @@ pub fn python_child(code: &str, args: &[&std::ffi::OsStr]) -> (Kid, String) {
         .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
+        // Not the test's stderr: that may be a log file whose offset moves (CI), which
+        // would show up in the child's open files.
+        .stderr(std::process::Stdio::null())
         .spawn()
         .expect("python3 runs");
     let stdout = child.stdout.take().expect("piped stdout");
