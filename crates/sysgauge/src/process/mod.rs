@@ -447,7 +447,7 @@ impl Process {
 
     /// CPU times in seconds, from `/proc/<pid>/stat`.
     pub fn cpu_times(&self) -> Result<ProcessCpuTimes> {
-        self.serve(Attr::CpuTimes, |t| backend::cpu_times(&t.stat()?))
+        self.serve(Attr::CpuTimes, |t| backend::cpu_times(&*t.stat()?))
     }
 
     /// Memory sizes in bytes, from `/proc/<pid>/statm`.

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::platform::linux::cpu::cpu_times_percpu;
 use crate::platform::linux::sys::process as sys;
 use crate::process::{IoClass, IoNice};
+use std::borrow::Cow;
 
 /// Reads with `f(pid)` and confirms afterwards that the pid was still the target's.
 fn observe<T>(t: &Target, f: impl FnOnce(i32) -> Result<T>) -> Result<T> {
@@ -152,7 +153,7 @@ pub(crate) fn cpu_sample(t: &Target, fresh: bool) -> Result<(f64, f64, f64)> {
     let num_cpus = crate::platform::linux::cpu::cpu_count_logical(t.roots).unwrap_or(1) as f64;
     let timer = sys::monotonic_secs() * num_cpus;
     let s = if fresh {
-        stat_same(t.roots, t.pid, t.start)?
+        Cow::Owned(stat_same(t.roots, t.pid, t.start)?)
     } else {
         t.stat()?
     };

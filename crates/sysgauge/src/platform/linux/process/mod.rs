@@ -7,6 +7,7 @@
 //! contents of `stat`, `status`, `statm`, `smaps_rollup`, `smaps` and `cmdline` for the rest of the
 //! oneshot, so each of those files is read once however many getters use it.
 
+use std::borrow::Cow;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::OnceLock;
@@ -233,11 +234,12 @@ pub(crate) struct Target<'a> {
 
 impl<'a> Target<'a> {
     /// The process's directory, checked to belong to it (see [`open_same`]), and its
-    /// `stat`. Inside a oneshot, the first call opens and checks; later calls reuse both.
-    pub(crate) fn open(&self) -> Result<(DirRef<'a>, StatInfo)> {
+    /// `stat`. Inside a oneshot, the first call opens and checks; later calls reuse both
+    /// (borrowed, not copied).
+    pub(crate) fn open(&self) -> Result<(DirRef<'a>, Cow<'a, StatInfo>)> {
         let Some(cache) = self.cache else {
             let (dir, s) = open_same(self.roots, self.pid, self.start)?;
-            return Ok((DirRef::Owned(dir), s));
+            return Ok((DirRef::Owned(dir), Cow::Owned(s)));
         };
         if cache.dir.get().is_none() {
             let opened = open_same(self.roots, self.pid, self.start)?;
@@ -245,7 +247,7 @@ impl<'a> Target<'a> {
             let _ = cache.dir.set(opened);
         }
         match cache.dir.get() {
-            Some((dir, s)) => Ok((DirRef::Cached(dir), s.clone())),
+            Some((dir, s)) => Ok((DirRef::Cached(dir), Cow::Borrowed(s))),
             None => Err(Error::NoSuchProcess {
                 pid: self.pid,
                 name: None,
@@ -259,7 +261,7 @@ impl<'a> Target<'a> {
     }
 
     /// `<pid>/stat` (read once per oneshot).
-    pub(crate) fn stat(&self) -> Result<StatInfo> {
+    pub(crate) fn stat(&self) -> Result<Cow<'a, StatInfo>> {
         Ok(self.open()?.1)
     }
 
@@ -310,7 +312,7 @@ impl<'a> Target<'a> {
     pub(crate) fn raise_if_zombie(&self) -> Result<()> {
         let s = self.stat()?;
         if s.state == b'Z' {
-            return Err(zombie(self.pid, s));
+            return Err(zombie(self.pid, s.into_owned()));
         }
         Ok(())
     }
@@ -349,7 +351,7 @@ pub(crate) fn cmdline(t: &Target) -> Result<Vec<OsString>> {
     let s = t.stat()?;
     let args = t.with_cached(Cached::Cmdline, |d| Ok(pid_cmdline::cmdline(d)))?;
     if args.is_empty() && s.state == b'Z' {
-        return Err(zombie(t.pid, s));
+        return Err(zombie(t.pid, s.into_owned()));
     }
     Ok(args)
 }
@@ -358,7 +360,7 @@ pub(crate) fn cmdline(t: &Target) -> Result<Vec<OsString>> {
 /// there), the base name of `cmdline[0]` if that starts with it. A command line that cannot
 /// be read (refused, zombie) leaves the cut name.
 pub(crate) fn name(t: &Target) -> Result<OsString> {
-    let comm = t.stat()?.comm;
+    let comm = t.stat()?.into_owned().comm;
     if comm.len() < 15 {
         return Ok(comm);
     }
