@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::{bracketed, retry};
+
 use std::collections::BTreeMap;
 
 use common::sysgauge;
@@ -26,27 +28,6 @@ fn meminfo() -> BTreeMap<String, i128> {
             (k.to_string(), n * 1024)
         })
         .collect()
-}
-
-fn retry(what: &str, mut check: impl FnMut() -> Result<(), String>) {
-    let mut last = String::new();
-    for _ in 0..5 {
-        match check() {
-            Ok(()) => return,
-            Err(e) => last = e,
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-    panic!("{what}: {last}");
-}
-
-fn bracketed(name: &str, a: i128, got: i128, b: i128, slack: i128) -> Result<(), String> {
-    let (lo, hi) = (a.min(b) - slack, a.max(b) + slack);
-    if (lo..=hi).contains(&got) {
-        Ok(())
-    } else {
-        Err(format!("{name}: {got} outside [{a}, {b}] ± {slack}"))
-    }
 }
 
 fn json_of<T: serde::Serialize>(t: &T) -> serde_json::Value {

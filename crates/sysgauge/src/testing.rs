@@ -301,3 +301,31 @@ pub fn wait_state(pid: i32, want: u8) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
+
+/// Runs `check` up to 5 times, 200 ms apart, for values that move between reads; it
+/// returns `Err(message)` when they were not within tolerance, and the last failure fails
+/// the test.
+pub fn retry(what: &str, mut check: impl FnMut() -> Result<(), String>) {
+    let mut last = String::new();
+    for _ in 0..5 {
+        match check() {
+            Ok(()) => return,
+            Err(e) => last = e,
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    panic!("{what}: {last}");
+}
+
+/// `Ok` when `oracle` lies in `[min(a, b) - slack, max(a, b) + slack]`, where `a` and `b`
+/// are sysgauge's readings before and after the oracle's.
+pub fn bracketed(name: &str, a: i128, oracle: i128, b: i128, slack: i128) -> Result<(), String> {
+    let (lo, hi) = (a.min(b) - slack, a.max(b) + slack);
+    if (lo..=hi).contains(&oracle) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name}: oracle {oracle} outside sysgauge's [{a}, {b}] ± {slack}"
+        ))
+    }
+}

@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::{bracketed, retry};
+
 use std::collections::BTreeMap;
 
 use sysgauge::{swap_memory, virtual_memory, SwapMemory, VirtualMemory};
@@ -18,33 +20,6 @@ const MIB: i128 = 1024 * 1024;
 /// few hundred milliseconds, and the kernel's per-CPU counters are folded into the global
 /// ones in batches of up to a few MiB.
 const SLACK: i128 = 16 * MIB;
-const TRIES: usize = 5;
-
-/// Runs `check` up to [`TRIES`] times; it returns `Err(message)` when values were not
-/// within tolerance; the last failure fails the test.
-fn retry(what: &str, mut check: impl FnMut() -> Result<(), String>) {
-    let mut last = String::new();
-    for _ in 0..TRIES {
-        match check() {
-            Ok(()) => return,
-            Err(e) => last = e,
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-    panic!("{what}: {last}");
-}
-
-/// `Ok` when `oracle` lies in `[min(a, b) - slack, max(a, b) + slack]`.
-fn bracketed(name: &str, a: i128, oracle: i128, b: i128, slack: i128) -> Result<(), String> {
-    let (lo, hi) = (a.min(b) - slack, a.max(b) + slack);
-    if (lo..=hi).contains(&oracle) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{name}: oracle {oracle} outside sysgauge's [{a}, {b}] ± {slack}"
-        ))
-    }
-}
 
 fn vm_fields(v: &VirtualMemory) -> BTreeMap<&'static str, i128> {
     BTreeMap::from([
