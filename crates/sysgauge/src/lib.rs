@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod connections;
 pub mod consts;
 pub mod cpu;
 pub mod disk;
@@ -38,6 +39,7 @@ pub mod sensors;
 #[cfg(test)]
 pub(crate) mod testing;
 
+pub use connections::*;
 pub use consts::*;
 pub use cpu::*;
 pub use disk::*;

@@ -155,10 +155,12 @@ pub fn net_io_counters_cache_clear() {
     NOWRAP.lock().unwrap_or_else(|e| e.into_inner()).reset();
 }
 
-/// The family of a [`NicAddr`]; serializes to its number, as psutil's `socket.AddressFamily`.
+/// The family of a [`NicAddr`] or a [`crate::Connection`]; serializes to its number, as psutil's `socket.AddressFamily`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(i32)]
 pub enum AddressFamily {
+    /// `AF_UNIX` (1): a unix socket (only in [`crate::Connection`]).
+    Unix = 1,
     /// `AF_INET` (2): IPv4.
     Inet = 2,
     /// `AF_INET6` (10): IPv6.
@@ -168,14 +170,15 @@ pub enum AddressFamily {
 }
 
 impl AddressFamily {
-    /// The numeric family (`2`, `10` or `17`).
+    /// The numeric family (`1`, `2`, `10` or `17`).
     pub fn as_i32(self) -> i32 {
         self as i32
     }
 
-    /// The family with number `n`, if it is one of the three above.
+    /// The family with number `n`, if it is one of the four above.
     pub fn from_i32(n: i32) -> Option<Self> {
         match n {
+            1 => Some(AddressFamily::Unix),
             2 => Some(AddressFamily::Inet),
             10 => Some(AddressFamily::Inet6),
             17 => Some(AddressFamily::Link),

@@ -67,6 +67,7 @@ attrs! {
     MemoryMaps => "memory_maps",
     MemoryPercent => "memory_percent",
     Name => "name",
+    NetConnections => "net_connections",
     Nice => "nice",
     NumCtxSwitches => "num_ctx_switches",
     NumFds => "num_fds",
@@ -178,6 +179,8 @@ pub enum AttrValue {
     PageFaults(PageFaults),
     /// open_files.
     OpenFiles(Vec<OpenFile>),
+    /// net_connections (of kind `inet`, as psutil's `as_dict`).
+    NetConnections(Vec<crate::Connection>),
     /// threads.
     Threads(Vec<ThreadTimes>),
 }
@@ -235,8 +238,27 @@ impl serde::Serialize for AttrValue {
             AttrValue::MemoryMaps(v) => v.serialize(s),
             AttrValue::PageFaults(v) => v.serialize(s),
             AttrValue::OpenFiles(v) => v.serialize(s),
+            AttrValue::NetConnections(v) => s.collect_seq(v.iter().map(ProcessConnection)),
             AttrValue::Threads(v) => v.serialize(s),
         }
+    }
+}
+
+/// psutil's `pconn`: a [`crate::Connection`] serialized without its pid.
+struct ProcessConnection<'a>(&'a crate::Connection);
+
+impl serde::Serialize for ProcessConnection<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let c = self.0;
+        let mut st = s.serialize_struct("pconn", 6)?;
+        st.serialize_field("fd", &c.fd)?;
+        st.serialize_field("family", &c.family)?;
+        st.serialize_field("type", &c.socket_type)?;
+        st.serialize_field("laddr", &c.laddr)?;
+        st.serialize_field("raddr", &c.raddr)?;
+        st.serialize_field("status", &c.status)?;
+        st.end()
     }
 }
 
@@ -284,6 +306,7 @@ attr_type!(MemoryFullInfo, MemoryFullInfo);
 attr_type!(Vec<MemoryMapGrouped>, MemoryMaps);
 attr_type!(PageFaults, PageFaults);
 attr_type!(Vec<OpenFile>, OpenFiles);
+attr_type!(Vec<crate::Connection>, NetConnections);
 attr_type!(Vec<ThreadTimes>, Threads);
 
 impl AttrType for i32 {
@@ -425,6 +448,9 @@ impl Process {
             Attr::Environ => self.environ()?.into_attr(),
             Attr::Terminal => self.terminal()?.into_attr(),
             Attr::OpenFiles => self.open_files()?.into_attr(),
+            Attr::NetConnections => self
+                .net_connections(crate::ConnectionKind::Inet)?
+                .into_attr(),
             Attr::Threads => self.threads()?.into_attr(),
             Attr::MemoryInfoEx => self.memory_info_ex()?.into_attr(),
             Attr::MemoryFootprint => self.memory_footprint()?.into_attr(),

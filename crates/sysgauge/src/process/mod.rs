@@ -16,6 +16,7 @@ use crate::platform::imp::process::Target;
 use crate::roots::Roots;
 
 mod attrs;
+mod connections;
 mod control;
 mod cpu_percent;
 mod files;

@@ -153,6 +153,65 @@ pub(crate) fn exists(path: &Path) -> bool {
     path.exists()
 }
 
+/// Calls `f(inode, fd)` for each descriptor of the `fd` directory `dir`
+/// (`<procfs>/<pid>/fd`) that is a socket (its link reads `socket:[<inode>]`), in the
+/// kernel's order (ascending fd numbers). One `getdents64` per 32 KiB of names, one
+/// `readlinkat` per descriptor into a stack buffer: nothing is allocated per descriptor.
+///
+/// A descriptor closed meanwhile is skipped; errors opening or listing `dir` are returned
+/// as they are (the caller maps them to the process).
+pub(crate) fn for_each_socket_fd(dir: &Path, f: impl FnMut(u64, i32)) -> io::Result<()> {
+    let fd = rustix::fs::open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    scan_socket_fds(&fd, f)
+}
+
+/// [`for_each_socket_fd`] on an open `fd` directory.
+fn scan_socket_fds(fd: &OwnedFd, mut f: impl FnMut(u64, i32)) -> io::Result<()> {
+    use std::mem::MaybeUninit;
+    let mut names = [MaybeUninit::<u8>::uninit(); 32 * 1024];
+    let mut entries = rustix::fs::RawDir::new(fd, &mut names);
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(num) = parse_fd_number(name.to_bytes()) else {
+            continue;
+        };
+        let mut link = [MaybeUninit::<u8>::uninit(); 64];
+        match rustix::fs::readlinkat_raw(fd, name, &mut link) {
+            Ok((target, _)) => {
+                if let Some(inode) = socket_inode(target) {
+                    f(inode, num);
+                }
+            }
+            // Closed meanwhile (ENOENT), or not a link: psutil skips both.
+            Err(_) => continue,
+        }
+    }
+    Ok(())
+}
+
+/// The number a `/proc/<pid>/fd` entry is named after (`.`, `..` and anything else give
+/// `None`).
+fn parse_fd_number(name: &[u8]) -> Option<i32> {
+    if name.is_empty() || name.len() > 10 || !name.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(name).ok()?.parse().ok()
+}
+
+/// The inode of a descriptor link target `socket:[<inode>]`.
+pub(crate) fn socket_inode(target: &[u8]) -> Option<u64> {
+    let digits = target.strip_prefix(b"socket:[")?.strip_suffix(b"]")?;
+    if digits.is_empty() || digits.len() > 20 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
 /// An open `<procfs>/<pid>` directory. Files read through it (with `openat`) belong to the
 /// process the directory was opened for, even if that process exits and its pid is reused
 /// meanwhile: the kernel then answers `ESRCH`/`ENOENT`, never another process's data.
@@ -230,6 +289,20 @@ impl PidDir {
         listed.map_err(|e| pid_error(self.pid, &self.path_of(name), e.into()))
     }
 
+    /// [`for_each_socket_fd`] on this process's `fd` directory, opened through this
+    /// directory. Errors as [`PidDir::with_file`].
+    pub(crate) fn for_each_socket_fd(&self, f: impl FnMut(u64, i32)) -> Result<()> {
+        rustix::fs::openat(
+            &self.fd,
+            "fd",
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(io::Error::from)
+        .and_then(|fd| scan_socket_fds(&fd, f))
+        .map_err(|e| pid_error(self.pid, &self.path_of("fd"), e))
+    }
+
     /// The target of the link `name` (e.g. `"exe"`, `"cwd"`, `"fd/3"`), as raw bytes.
     pub(crate) fn read_link(&self, name: &str) -> Result<PathBuf> {
         match rustix::fs::readlinkat(&self.fd, name, Vec::new()) {
@@ -289,6 +362,36 @@ mod tests {
             PidDir::open(&roots, child.id() as i32),
             Err(Error::NoSuchProcess { .. })
         ));
+    }
+
+    #[test]
+    fn socket_links_and_fd_names() {
+        assert_eq!(socket_inode(b"socket:[12345]"), Some(12345));
+        for bad in [
+            &b"socket:[]"[..],
+            b"socket:[12",
+            b"pipe:[3]",
+            b"/tmp/socket:[1]",
+            b"socket:[1x]",
+        ] {
+            assert_eq!(socket_inode(bad), None);
+        }
+        assert_eq!(parse_fd_number(b"17"), Some(17));
+        for bad in [&b"."[..], b"..", b"", b"99999999999", b"1a"] {
+            assert_eq!(parse_fd_number(bad), None);
+        }
+        // This process's own sockets, against the fds std gives.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut seen = Vec::new();
+        for_each_socket_fd(Path::new("/proc/self/fd"), |i, fd| seen.push((i, fd))).unwrap();
+        use std::os::fd::AsRawFd;
+        let fd = l.as_raw_fd();
+        let ino = std::fs::metadata(format!("/proc/self/fd/{fd}")).map(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.ino()
+        });
+        assert!(seen.contains(&(ino.unwrap(), fd)), "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].1 < w[1].1));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod parse;
 
+pub(crate) mod connections;
 pub(crate) mod cpu;
 pub(crate) mod disk;
 pub(crate) mod fs;

@@ -9,4 +9,5 @@ pub(crate) mod nprocs;
 pub(crate) mod passwd;
 pub(crate) mod process;
 pub(crate) mod signals;
+pub(crate) mod sock_diag;
 pub(crate) mod statvfs;
