@@ -263,3 +263,52 @@ fn missing_pid_is_a_clean_error() {
         assert!(o.stdout.is_empty());
     }
 }
+
+#[test]
+fn connections_rows_match_psutil() {
+    // A child with a TCP listener, an established pair and a bound UDP socket.
+    let (kid, port) = common::python_child(
+        "import socket, sys, time\n\
+         l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen()\n\
+         c = socket.create_connection(l.getsockname()); a, _ = l.accept()\n\
+         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', 0))\n\
+         print(l.getsockname()[1], flush=True)\n\
+         time.sleep(60)",
+        &[],
+    );
+    let pid = kid.pid();
+    let out = sysgauge(&["procinfo", &pid.to_string()]);
+    let lines: Vec<&str> = out.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("connections"))
+        .expect("a connections line");
+    assert_eq!(
+        lines[start],
+        format!(
+            "connections {:<5} {:<25} {:<25} {}",
+            "PROTO", "LOCAL ADDR", "REMOTE ADDR", "STATUS"
+        )
+    );
+    let rows: std::collections::BTreeSet<String> = lines[start + 1..]
+        .iter()
+        .take_while(|l| l.starts_with(' '))
+        .map(|l| l[12..].to_string())
+        .collect();
+    // The same rows built from psutil's view of the child, as procinfo.py builds them.
+    let want = common::psutil(&format!(
+        "rows = []\n\
+         for c in psutil.Process({pid}).net_connections():\n\
+         \x20   t = {{1: 'TCP', 2: 'UDP'}}.get(int(c.type), 'UNIX')\n\
+         \x20   r = '%s:%s' % tuple(c.raddr) if c.raddr else '*:*'\n\
+         \x20   rows.append('{{:<5}} {{:<25}} {{:<25}} {{}}'.format(t, '%s:%s' % tuple(c.laddr), r, c.status))\n\
+         out = sorted(rows)"
+    ));
+    let want: std::collections::BTreeSet<String> =
+        serde_json::from_value(want).expect("a list of rows");
+    assert_eq!(rows, want);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(rows
+        .iter()
+        .any(|r| r.contains(&format!("127.0.0.1:{port}")) && r.ends_with("LISTEN")));
+}

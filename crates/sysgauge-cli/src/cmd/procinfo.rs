@@ -18,7 +18,8 @@
 //! cpu-affinity, cpu-num, memory (bytes2human), memory % (rounded to 2 decimals), user,
 //! uids (printed twice, as the script does; gids are not printed), terminal, status, nice,
 //! ionice (`class=N, value=N`), num-threads, num-fds, I/O (every counter through
-//! bytes2human), ctx-switches, children (`PID NAME` table), open-files, connections,
+//! bytes2human), ctx-switches, children (`PID NAME` table), open-files, connections (inet:
+//! `PROTO LOCAL ADDR REMOTE ADDR STATUS`),
 //! threads (`TID USER SYSTEM`, then `total=N`, only with more than one thread), res-limits
 //! (`RLIMIT SOFT HARD`, `infinity` for no limit), environ (`NAME VALUE`, sorted) and
 //! mem-maps (`RSS PATH`, largest first). Open files, threads, environ and maps stop after
@@ -169,6 +170,8 @@ pub struct Info {
     pub children: Vec<(i32, Option<String>)>,
     /// `open_files()`.
     pub open_files: Got<Vec<OpenFile>>,
+    /// `net_connections()` (kind `inet`, as `as_dict`).
+    pub net_connections: Got<Vec<sysgauge::Connection>>,
     /// `threads()`.
     pub threads: Got<Vec<ThreadTimes>>,
     /// `(psutil name, soft, hard)` of each limit that could be read; `None` when
@@ -236,6 +239,7 @@ pub fn collect(p: &Process) -> sysgauge::Result<Info> {
             num_ctx_switches: got(p.num_ctx_switches())?,
             children,
             open_files: got(p.open_files())?,
+            net_connections: got(p.net_connections(sysgauge::ConnectionKind::Inet))?,
             threads: got(p.threads())?,
             rlimits,
             environ: got(p.environ())?,
@@ -518,8 +522,37 @@ pub fn render(info: &Info, verbose: bool, tty: bool) -> Vec<String> {
         }
         _ => print("open-files", String::new()),
     }
-    // sysgauge has no per-process connections yet: the script's empty case.
-    print("connections", String::new());
+    match info.net_connections.val() {
+        Some(conns) if !conns.is_empty() => {
+            let tmpl = |a: &str, b: &str, c: &str, d: &str| format!("{a:<5} {b:<25} {c:<25} {d}");
+            print(
+                "connections",
+                tmpl("PROTO", "LOCAL ADDR", "REMOTE ADDR", "STATUS"),
+            );
+            for c in conns {
+                let proto = match c.socket_type {
+                    sysgauge::SocketType::Stream => "TCP",
+                    sysgauge::SocketType::Dgram => "UDP",
+                    _ => "UNIX",
+                };
+                // "ip:port", IPv6 without brackets; no remote end is "*:*".
+                let end = |a: &sysgauge::ConnAddr, none: &str| match (a.ip(), a.port()) {
+                    (Some(ip), Some(port)) => format!("{ip}:{port}"),
+                    _ => none.to_string(),
+                };
+                print(
+                    "",
+                    tmpl(
+                        proto,
+                        &end(&c.laddr, "*:*"),
+                        &end(&c.raddr, "*:*"),
+                        c.status.as_str(),
+                    ),
+                );
+            }
+        }
+        _ => print("connections", String::new()),
+    }
     match info.threads.val() {
         Some(threads) if threads.len() > 1 => {
             print(
@@ -616,6 +649,9 @@ fn fetch(p: &Process, attr: Attr) -> sysgauge::Result<AttrValue> {
         Attr::MemoryMaps => AttrValue::MemoryMaps(p.memory_maps()?),
         Attr::MemoryPercent => AttrValue::Float(p.memory_percent(MemoryType::Rss)?),
         Attr::Name => os(p.name()?),
+        Attr::NetConnections => {
+            AttrValue::NetConnections(p.net_connections(sysgauge::ConnectionKind::Inet)?)
+        }
         Attr::Nice => AttrValue::Int(p.nice()?.into()),
         Attr::NumCtxSwitches => AttrValue::NumCtxSwitches(p.num_ctx_switches()?),
         Attr::NumFds => AttrValue::Count(p.num_fds()? as u64),
