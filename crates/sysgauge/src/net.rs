@@ -313,6 +313,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&NicDuplex::Full).unwrap(), "2");
         assert_eq!(serde_json::to_string(&AddressFamily::Link).unwrap(), "17");
         assert_eq!(AddressFamily::from_i32(10), Some(AddressFamily::Inet6));
-        assert_eq!(AddressFamily::from_i32(1), None);
+        assert_eq!(AddressFamily::from_i32(1), Some(AddressFamily::Unix));
+        assert_eq!(AddressFamily::from_i32(3), None);
     }
 }
