@@ -26,6 +26,10 @@ enum Command {
     Procinfo(cmd::procinfo::Args),
     /// USS, PSS, swap and RSS of every process, like psutil's procsmem.py and `smem`.
     Procsmem(cmd::procsmem::Args),
+    /// Sockets and their processes, like psutil's netstat.py and `netstat -antp`.
+    Netstat(cmd::netstat::Args),
+    /// Network interfaces: status, traffic, addresses, like psutil's ifconfig.py.
+    Ifconfig(cmd::ifconfig::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +40,8 @@ fn main() -> ExitCode {
         Command::Pstree(args) => cmd::pstree::run(&args),
         Command::Procinfo(args) => cmd::procinfo::run(&args),
         Command::Procsmem(args) => cmd::procsmem::run(&args),
+        Command::Netstat(args) => cmd::netstat::run(&args),
+        Command::Ifconfig(args) => cmd::ifconfig::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

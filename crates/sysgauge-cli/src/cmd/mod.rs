@@ -1,6 +1,8 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
 pub mod free;
+pub mod ifconfig;
+pub mod netstat;
 pub mod procinfo;
 pub mod procsmem;
 pub mod ps;
