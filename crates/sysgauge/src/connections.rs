@@ -10,8 +10,10 @@
 //! psutil parses `/proc/net/{tcp,tcp6,udp,udp6,unix}`; sysgauge asks the kernel for the
 //! same tables in binary through netlink (what `ss` does), and falls back to those files
 //! when netlink is refused (a seccomp filter, a kernel without `inet_diag`, `udp_diag` or
-//! `unix_diag`). Both sources give the same [`Connection`]s; `/proc/net/unix` cannot show a
-//! path that contains a newline exactly, netlink can.
+//! `unix_diag`). Both sources give the same [`Connection`]s, except for unix names the
+//! text of `/proc/net/unix` cannot carry: a NUL inside an abstract name (printed there as
+//! `@`, kept as a NUL by netlink) and a path with a newline followed by text that looks like
+//! a socket line (netlink is exact; the file parser rebuilds other paths with newlines).
 //!
 //! ```no_run
 //! use sysgauge::{net_connections, ConnectionKind, ConnectionStatus};
@@ -305,8 +307,10 @@ pub enum ConnAddr {
     /// An IP address and port (psutil's `addr(ip, port)`). IPv6 addresses have no scope
     /// id; an IPv4-mapped address stays IPv6 (`::ffff:127.0.0.1`), as in psutil.
     Inet(SocketAddr),
-    /// A unix socket's name, raw bytes: a path, `@name` for an abstract socket, or empty
-    /// for an unnamed socket and for every remote end (psutil's `""`).
+    /// A unix socket's name, raw bytes: a path, `@name` for an abstract socket (the leading
+    /// NUL shown as `@`, as psutil and `ss` show it; NULs inside the name are kept as NULs
+    /// where netlink is the source, where psutil shows `@`), or empty for an unnamed socket
+    /// and for every remote end (psutil's `""`).
     Unix(OsString),
 }
 
