@@ -871,8 +871,11 @@ fn live_every_process_matches_ps() {
         }
         // comm: the rest of the line after the STAT column; ps shows non-printable bytes
         // as '?', so compare printable names only. Kernel workers change names as they
-        // pick up work, so only names seen twice are compared.
-        if a.comm == b.comm && a.comm.iter().all(|&c| (0x20..0x7f).contains(&c)) {
+        // pick up work (`kworker/1:2H+kblockd` while busy, `-kblockd` when idle), even
+        // between two equal reads around ps: only user processes' names seen twice are
+        // compared.
+        let kernel_worker = a.ppid == 2 || a.comm.starts_with(b"kworker/");
+        if a.comm == b.comm && !kernel_worker && a.comm.iter().all(|&c| (0x20..0x7f).contains(&c)) {
             let fields: Vec<&str> = line.split_whitespace().collect();
             let comm_start = {
                 let mut rest = line;
