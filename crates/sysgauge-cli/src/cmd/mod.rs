@@ -1,12 +1,26 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
+pub mod battery;
+pub mod cpu_distribution;
+pub mod disk_usage;
+pub mod fans;
 pub mod free;
 pub mod ifconfig;
+pub mod iotop;
+pub mod killall;
+pub mod meminfo;
 pub mod netstat;
+pub mod nettop;
+pub mod pidof;
+pub mod pmap;
 pub mod procinfo;
 pub mod procsmem;
 pub mod ps;
 pub mod pstree;
+pub mod sensors;
+pub mod temperatures;
+pub mod top;
+pub mod who;
 
 use std::fmt::Display;
 use std::io::Write;
