@@ -2383,3 +2383,32 @@ fn as_dict_and_process_iter() {
         .collect();
     assert_eq!(served, direct);
 }
+
+#[test]
+fn threads_give_the_same_listing() {
+    let _g = lock();
+    let fx = Fixture::new();
+    let me = me();
+    for name in KINDS {
+        for threads in [2, 3] {
+            let q = ConnectionQuery::new(kind(name)).threads(threads);
+            assert_eq!(q.threads, threads);
+            let threaded = q.list().unwrap();
+            check_table_order(name, &threaded);
+            // Our own sockets: exactly what one thread finds.
+            let ours = |v: &[Connection]| -> BTreeSet<(Key, u64)> {
+                full_set(v)
+                    .into_iter()
+                    .filter(|(k, _)| k.pid == Some(me))
+                    .collect()
+            };
+            let single = net_connections(kind(name)).unwrap();
+            assert_eq!(ours(&threaded), ours(&single), "{name}, {threads} threads");
+            assert_eq!(
+                fx.got(&threaded).len(),
+                fx.got(&single).len(),
+                "{name}, {threads} threads"
+            );
+        }
+    }
+}

@@ -52,13 +52,32 @@ pub(crate) fn list(roots: &Roots, q: &ConnectionQuery) -> Result<Vec<Connection>
         Some(pid) => Netns::Of(pid),
         None => Netns::Own,
     };
-    let tables = sockets(roots, q.kind, q.source, netns)?;
-    let owners = if q.pids {
-        owners::scan_all(roots)?
-    } else {
-        Owners::default()
-    };
+    let threads = q.threads.max(1);
+    if !q.pids {
+        let tables = sockets(roots, q.kind, q.source, netns)?;
+        return Ok(assemble(&tables, false, |_| None));
+    }
+    if threads == 1 {
+        let tables = sockets(roots, q.kind, q.source, netns)?;
+        let owners = owners::scan_all(roots, tables_len(&tables))?;
+        return Ok(assemble(&tables, false, |inode| owners.get(inode)));
+    }
+    // Asked for threads: the dump runs on one while the others scan the fd directories;
+    // all of them end before this returns.
+    let (tables, owners) = std::thread::scope(|scope| {
+        let dump = scope.spawn(|| sockets(roots, q.kind, q.source, netns));
+        let owners = owners::scan_all_threaded(roots, threads - 1);
+        let tables = dump
+            .join()
+            .unwrap_or_else(|_| Err(Error::unsupported("the socket dump thread panicked")));
+        (tables, owners)
+    });
+    let (tables, owners) = (tables?, owners?);
     Ok(assemble(&tables, false, |inode| owners.get(inode)))
+}
+
+fn tables_len(tables: &[TableSockets]) -> usize {
+    tables.iter().map(|t| t.sockets.len()).sum()
 }
 
 /// psutil's `Process.net_connections(kind)`: the sockets among the fds of the process of
@@ -208,7 +227,7 @@ fn assemble<'a>(
     owned_only: bool,
     owner: impl Fn(u64) -> Option<&'a Owner>,
 ) -> Vec<Connection> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(tables_len(tables));
     let mut seen = HashSet::new();
     for t in tables {
         for s in &t.sockets {
@@ -216,21 +235,22 @@ fn assemble<'a>(
             match own {
                 Some(o) if t.table == SocketTable::Unix => {
                     for fd in o.fds() {
-                        push(&mut out, &mut seen, convert(t.table, s, Some(o.pid), fd));
+                        out.push(convert(t.table, s, Some(o.pid), fd));
                     }
                 }
-                Some(o) => push(&mut out, &mut seen, convert(t.table, s, Some(o.pid), o.fd)),
+                Some(o) => out.push(convert(t.table, s, Some(o.pid), o.fd)),
                 None if owned_only => {}
-                None => push(&mut out, &mut seen, convert(t.table, s, None, -1)),
+                None => push_unowned(&mut out, &mut seen, convert(t.table, s, None, -1)),
             }
         }
     }
     out
 }
 
-/// Keeps the first of connections that psutil would see as equal (psutil returns a set of
-/// its tuples: unowned unnamed unix sockets, for one, collapse into one entry).
-fn push(out: &mut Vec<Connection>, seen: &mut HashSet<Connection>, c: Connection) {
+/// Adds an unowned connection unless psutil would see it as equal to one already there
+/// (psutil returns a set of its tuples: unowned unnamed unix sockets, for one, collapse
+/// into one entry). Owned connections never collide: a pid's fd is one socket.
+fn push_unowned(out: &mut Vec<Connection>, seen: &mut HashSet<Connection>, c: Connection) {
     let key = Connection {
         inode: 0,
         ..c.clone()
