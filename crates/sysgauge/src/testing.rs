@@ -81,8 +81,9 @@ pub fn run(program: &str, args: &[&str]) -> String {
 
 /// The fixture tree `name` under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
+    // `crates/sysgauge/tests/fixtures`, from the library's tests and the command's alike.
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../sysgauge/tests/fixtures")
         .join(name)
 }
 

@@ -27,6 +27,13 @@ use std::io::Write;
 
 use serde::Serialize;
 
+/// Prints `message` as the one error line (`sysgauge: <message>`) on stderr and exits with
+/// status 1: what psutil's scripts do with `sys.exit(message)`.
+pub fn fail(message: &str) -> ! {
+    eprintln!("sysgauge: {message}");
+    std::process::exit(1)
+}
+
 /// Prints `value` as pretty JSON on stdout (`--json`); a value serde cannot write is an
 /// [`sysgauge::Error::InvalidArgument`].
 pub fn print_json<T: Serialize>(value: &T) -> sysgauge::Result<()> {
