@@ -39,7 +39,7 @@ use std::time::Duration;
 use serde::Serialize;
 use sysgauge::{Attr, AttrValue, CpuSampler, Processes};
 
-use super::iotop::live::{self, ScreenLine, View};
+use super::live::{self, ScreenLine, View};
 use super::ps::{cut, lossy};
 
 /// Options of `sysgauge cpu-distribution`.

@@ -8,6 +8,7 @@ pub mod free;
 pub mod ifconfig;
 pub mod iotop;
 pub mod killall;
+pub mod live;
 pub mod meminfo;
 pub mod netstat;
 pub mod nettop;

@@ -61,8 +61,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use sysgauge::NetIoCounters;
 
-use super::iotop::live::{self, ScreenLine, View};
 use super::iotop::per_sec;
+use super::live::{self, ScreenLine, View};
 
 /// Options of `sysgauge nettop`.
 #[derive(clap::Args)]
