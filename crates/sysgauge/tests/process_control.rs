@@ -203,32 +203,25 @@ fn wait_procs_gone_and_alive() {
     std::mem::forget(_slow_kid);
 }
 
-/// utime + stime of `/proc/<pid>/stat`, in clock ticks, read directly.
-fn busy_ticks(pid: i32) -> u64 {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let f: Vec<&str> = s[s.rfind(')').unwrap() + 2..].split(' ').collect();
-    // Fields after the comm: state is field 3, so utime (14) and stime (15) are 11, 12.
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-}
-
 #[test]
 fn cpu_percent_of_busy_and_idle_children() {
     let busy = Kid::spawn(Command::new("python3").args(["-c", "while True: pass"]));
     let p = Process::new(busy.pid()).unwrap();
     std::thread::sleep(Duration::from_millis(200));
     let hz = 100.0; // CLK_TCK on Linux
-    let (t0, c0) = (Instant::now(), busy_ticks(busy.pid()));
+    let (t0, c0) = (Instant::now(), common::cpu_ticks(busy.pid()));
     let ours = p.cpu_percent(Some(Duration::from_millis(500))).unwrap();
-    let direct = (busy_ticks(busy.pid()) - c0) as f64 / hz / t0.elapsed().as_secs_f64() * 100.0;
+    let direct =
+        (common::cpu_ticks(busy.pid()) - c0) as f64 / hz / t0.elapsed().as_secs_f64() * 100.0;
     // Same window to within a read or two: a tick is 10 ms, 2% of 0.5 s; allow 15 points
     // for scheduling noise between our samples and the direct reads.
     assert!(
         (ours - direct).abs() <= 15.0,
         "ours {ours}, direct {direct}"
     );
-    // One busy thread: about one CPU, not divided by the CPU count (a loaded test
-    // machine may steal some).
-    assert!(ours > 40.0 && ours <= 120.0, "{ours}");
+    // One busy thread: up to one CPU, not divided by the CPU count; a loaded machine may
+    // give it much less, which the direct measure above accounts for.
+    assert!(ours > 5.0 && ours <= 120.0, "{ours}");
     // psutil on the same child, next to its own direct measure of the same window (the
     // machine may be loaded, so compare with what the child really got, not with 100).
     let v = psutil(&format!(
@@ -244,17 +237,18 @@ fn cpu_percent_of_busy_and_idle_children() {
         (py - py_direct).abs() <= 15.0,
         "psutil {py}, direct {py_direct}"
     );
-    assert!(py > 40.0, "psutil {py}: not divided by the CPU count");
+    assert!(py > 5.0, "psutil {py}");
     // Non-blocking: a fresh Process starts at 0.0, then compares with its last sample,
     // which clones share; checked against a direct measure of the same window.
     let fresh = Process::new(busy.pid()).unwrap();
     assert_eq!(fresh.cpu_percent(None).unwrap(), 0.0);
-    let (t0, c0) = (Instant::now(), busy_ticks(busy.pid()));
+    let (t0, c0) = (Instant::now(), common::cpu_ticks(busy.pid()));
     std::thread::sleep(Duration::from_millis(500));
-    let direct = (busy_ticks(busy.pid()) - c0) as f64 / hz / t0.elapsed().as_secs_f64() * 100.0;
+    let direct =
+        (common::cpu_ticks(busy.pid()) - c0) as f64 / hz / t0.elapsed().as_secs_f64() * 100.0;
     let nb = fresh.clone().cpu_percent(None).unwrap();
     assert!((nb - direct).abs() <= 15.0, "ours {nb}, direct {direct}");
-    assert!(nb > 40.0, "{nb}");
+    assert!(nb > 5.0, "{nb}");
     // Rounded to one decimal like psutil.
     assert_eq!((nb * 10.0).round() / 10.0, nb);
 
