@@ -3,7 +3,7 @@
 //! Run by hand (not in CI), usually through `bench/compare_ps.sh`.
 //!
 //! ```text
-//! cargo run --release -p sysgauge --example sweep -- --mode raw|sysgauge|sysinfo [--iters N] [--json]
+//! cargo run --release -p sysgauge --example sweep -- --mode raw|sysgauge|sysgauge-top|sysinfo [--iters N] [--json]
 //! ```
 //!
 //! Modes:
@@ -17,6 +17,11 @@
 //!   (which answer from what the iterator fetched); after the timed sweeps it checks that
 //!   the values were read again, not served from the previous sweep (`stale`).
 //! - `sysgauge-iter-fresh`: the same, with `process_iter_cache_clear()` before each sweep.
+//! - `sysgauge-top`: `sysgauge::process_iter` with the attributes `sysgauge top` shows
+//!   (name, username, nice, memory_info, cpu_times, status, cpu_percent, memory_percent),
+//!   each then read back through its getter. Its table is kept from sweep to sweep, so
+//!   `cpu_percent` compares with the previous sweep. Not the ten fields above, so not
+//!   listed by `--list-modes` (nor compared by `bench/compare_ps.py`).
 //! - `sysinfo`: one `sysinfo::System`, refreshed with the smallest `ProcessRefreshKind`
 //!   that covers the same fields, re-reading `cmdline` and the uids on every refresh
 //!   (`UpdateKind::Always`), as the other tools do.
@@ -210,6 +215,61 @@ fn sweep_sysgauge_iter(fresh: bool) -> Seen {
     seen
 }
 
+/// The attributes of `sysgauge top`'s process table, for the `sysgauge-top` mode.
+const TOP_ATTRS: &[sysgauge::Attr] = &[
+    sysgauge::Attr::Name,
+    sysgauge::Attr::Username,
+    sysgauge::Attr::Nice,
+    sysgauge::Attr::MemoryInfo,
+    sysgauge::Attr::CpuTimes,
+    sysgauge::Attr::Status,
+    sysgauge::Attr::CpuPercent,
+    sysgauge::Attr::MemoryPercent,
+];
+
+/// `process_iter` with [`TOP_ATTRS`], then their getters (served from the prefetch).
+fn sweep_sysgauge_top() -> Seen {
+    let mut seen = Seen::default();
+    let Ok(iter) = sysgauge::process_iter(TOP_ATTRS, sysgauge::AttrValue::None) else {
+        return seen;
+    };
+    for p in iter {
+        seen.procs += 1;
+        let name = p.name();
+        let username = p.username();
+        let nice = p.nice();
+        let memory_info = p.memory_info();
+        let cpu_times = p.cpu_times();
+        let status = p.status();
+        let cpu_percent = p.cpu_percent(None);
+        let memory_percent = p.memory_percent(sysgauge::MemoryType::Rss);
+        seen.errors += [
+            name.is_err(),
+            username.is_err(),
+            nice.is_err(),
+            memory_info.is_err(),
+            cpu_times.is_err(),
+            status.is_err(),
+            cpu_percent.is_err(),
+            memory_percent.is_err(),
+        ]
+        .iter()
+        .filter(|e| **e)
+        .count();
+        let _ = black_box((
+            name,
+            username,
+            nice,
+            memory_info,
+            cpu_times,
+            status,
+            cpu_percent,
+            memory_percent,
+        ));
+    }
+    seen
+}
+
 /// Whether `process_iter` served values from an earlier sweep instead of reading them:
 /// burns 60 ms of CPU, sweeps once more and compares this process's CPU time as the sweep
 /// saw it with a direct read. `None` when it cannot tell.
@@ -331,12 +391,14 @@ impl SysinfoSweep {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: sweep --mode raw|raw-at|sysgauge|sysgauge-oneshot|sysgauge-iter|sysgauge-iter-fresh|sysinfo|sysinfo-cached [--iters N] [--json]\n       sweep --list-modes"
+        "usage: sweep --mode raw|raw-at|sysgauge|sysgauge-oneshot|sysgauge-iter|sysgauge-iter-fresh|sysgauge-top|sysinfo|sysinfo-cached [--iters N] [--json]\n       sweep --list-modes"
     );
     std::process::exit(2);
 }
 
-/// The modes this build has.
+/// The modes this build has that sweep the ten `ps`-like fields (what `--list-modes`
+/// prints and `bench/compare_ps.py` compares); `sysgauge-top` reads other attributes, so it
+/// is left out of that comparison.
 const MODES: &[&str] = &[
     "raw",
     "raw-at",
@@ -382,6 +444,7 @@ fn main() {
         "sysgauge-oneshot" => Box::new(|| sweep_sysgauge(true)),
         "sysgauge-iter" => Box::new(|| sweep_sysgauge_iter(false)),
         "sysgauge-iter-fresh" => Box::new(|| sweep_sysgauge_iter(true)),
+        "sysgauge-top" => Box::new(sweep_sysgauge_top),
         "sysinfo" | "sysinfo-cached" => {
             let update = if mode == "sysinfo" {
                 sysinfo::UpdateKind::Always

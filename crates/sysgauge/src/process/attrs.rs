@@ -10,6 +10,7 @@ use serde::ser::{SerializeMap, Serializer};
 use super::*;
 use crate::error::{Error, Result};
 use crate::platform::imp::process as backend;
+use crate::platform::imp::process::limits as limits_backend;
 use crate::platform::imp::sys::passwd::UserNames;
 
 macro_rules! attrs {
@@ -396,12 +397,24 @@ impl serde::Serialize for ProcessDict {
     }
 }
 
-/// What a run of fetches over many processes shares: the uid → user name answers.
+/// What a run of fetches over many processes shares (one sweep of
+/// [`crate::process_iter`], one [`Process::as_dict`]): the uid → user name answers and the
+/// system-wide figures the per-process ones are computed from, each read at most once per
+/// run. All of them are read on first need, so a run that does not need one never reads
+/// it, and a failed read is not kept (the next process tries again and fails the same way
+/// its own getter would).
 #[derive(Debug, Default)]
 pub(crate) struct FetchCtx {
     pub(crate) users: UserNames,
     /// The boot time, in seconds since the Epoch, found once per run of fetches.
     pub(crate) boot_time: Option<f64>,
+    /// The logical CPU count [`Process::cpu_percent`] scales by. psutil asks for it on
+    /// every call; it changes only when a CPU goes on or off line, so once per sweep.
+    pub(crate) num_cpus: Option<f64>,
+    /// Total physical memory in bytes (`MemTotal`), which [`Process::memory_percent`]
+    /// divides by. psutil itself keeps the last `virtual_memory().total` for good, so one
+    /// read per sweep is fresher than psutil.
+    pub(crate) total_memory: Option<u64>,
 }
 
 impl Process {
@@ -455,12 +468,35 @@ impl Process {
             Attr::MemoryInfoEx => self.memory_info_ex()?.into_attr(),
             Attr::MemoryFootprint => self.memory_footprint()?.into_attr(),
             Attr::MemoryFullInfo => self.memory_full_info()?.into_attr(),
-            Attr::MemoryPercent => self.memory_percent(MemoryType::Rss)?.into_attr(),
+            Attr::MemoryPercent => match self.serve_kept(Attr::MemoryPercent) {
+                Some(kept) => kept?,
+                None => {
+                    let total = || match ctx.total_memory {
+                        Some(t) => Ok(t),
+                        None => Ok(*ctx
+                            .total_memory
+                            .insert(backend::total_memory(self.roots())?)),
+                    };
+                    AttrValue::Float(backend::memory_percent_of(
+                        &self.target(),
+                        MemoryType::Rss,
+                        total,
+                    )?)
+                }
+            },
             Attr::MemoryMaps => self.memory_maps()?.into_attr(),
             Attr::PageFaults => self.page_faults()?.into_attr(),
             Attr::Ionice => self.ionice()?.into_attr(),
             Attr::CpuAffinity => self.cpu_affinity()?.into_attr(),
-            Attr::CpuPercent => self.cpu_percent(None)?.into_attr(),
+            Attr::CpuPercent => match self.serve_kept(Attr::CpuPercent) {
+                Some(kept) => kept?,
+                None => {
+                    let n = *ctx
+                        .num_cpus
+                        .get_or_insert_with(|| limits_backend::num_cpus(self.roots()));
+                    AttrValue::Float(self.cpu_percent_since_last(&self.target(), n)?)
+                }
+            },
         })
     }
 

@@ -8,6 +8,7 @@ use super::attrs::Attr;
 use super::{CpuSample, Process};
 use crate::error::Result;
 use crate::platform::imp::process::limits as backend;
+use crate::platform::imp::process::Target;
 
 /// psutil's `round(x, 1)`: to one decimal, ties to even on the exact binary value (Rust's
 /// formatting rounds the exact decimal expansion, as Python's `round` does).
@@ -41,7 +42,9 @@ impl Process {
     /// Each call keeps its last sample for the next non-blocking one. Sources: `utime +
     /// stime` of `/proc/<pid>/stat` / `CLK_TCK`, `CLOCK_MONOTONIC`, and the logical CPU
     /// count (psutil multiplies the clock by it and the ratio back, so it cancels out but
-    /// for rounding).
+    /// for rounding), read once per call, or once per sweep when [`crate::process_iter`]
+    /// or [`Process::as_dict`] fetches [`Attr::CpuPercent`] (it changes only when CPUs
+    /// are brought on or off line).
     ///
     /// ```no_run
     /// let me = sysgauge::Process::current()?;
@@ -52,21 +55,31 @@ impl Process {
     pub fn cpu_percent(&self, interval: Option<Duration>) -> Result<f64> {
         match interval {
             Some(d) if !d.is_zero() => self.cpu_percent_blocking(d),
+            // psutil asks for the CPU count on every call.
             _ => self.serve(Attr::CpuPercent, |t| {
-                let (wall_cpus, busy, n) = backend::cpu_sample(t, false)?;
-                let now = CpuSample { wall_cpus, busy };
-                let mut last = self.cpu_last.lock().unwrap_or_else(|p| p.into_inner());
-                let prev = last.replace(now);
-                Ok(prev.map_or(0.0, |p| percent(p, now, n)))
+                self.cpu_percent_since_last(t, backend::num_cpus(t.roots))
             }),
         }
     }
 
+    /// The non-blocking measure on `t` (this process), with the logical CPU count already
+    /// known (once per sweep for [`crate::process_iter`]): compares with the last sample
+    /// and keeps this one.
+    pub(crate) fn cpu_percent_since_last(&self, t: &Target, num_cpus: f64) -> Result<f64> {
+        let (wall_cpus, busy) = backend::cpu_sample(t, false, num_cpus)?;
+        let now = CpuSample { wall_cpus, busy };
+        let mut last = self.cpu_last.lock().unwrap_or_else(|p| p.into_inner());
+        let prev = last.replace(now);
+        Ok(prev.map_or(0.0, |p| percent(p, now, num_cpus)))
+    }
+
     fn cpu_percent_blocking(&self, interval: Duration) -> Result<f64> {
         let t = self.target();
-        let (w1, b1, _) = backend::cpu_sample(&t, true)?;
+        // Once per call, as psutil (`num_cpus = cpu_count() or 1` before both samples).
+        let n = backend::num_cpus(t.roots);
+        let (w1, b1) = backend::cpu_sample(&t, true, n)?;
         std::thread::sleep(interval);
-        let (w2, b2, n) = backend::cpu_sample(&t, true)?;
+        let (w2, b2) = backend::cpu_sample(&t, true, n)?;
         let (a, b) = (
             CpuSample {
                 wall_cpus: w1,

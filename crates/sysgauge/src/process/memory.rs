@@ -212,7 +212,9 @@ impl Process {
     /// `/proc/meminfo`): psutil's `memory_percent(memtype)`, `value / total * 100`. The
     /// `uss`, `pss` and `swap` types read smaps (see [`Process::memory_footprint`]).
     /// Only the default, [`MemoryType::Rss`], is served from a
-    /// [`crate::process_iter`] prefetch.
+    /// [`crate::process_iter`] prefetch. Each call reads the total anew; a sweep of
+    /// [`crate::process_iter`] (or one [`Process::as_dict`]) fetching
+    /// [`Attr::MemoryPercent`] reads it once for all its processes.
     ///
     /// ```no_run
     /// use sysgauge::{MemoryType, Process};

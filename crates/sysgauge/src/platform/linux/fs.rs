@@ -237,6 +237,22 @@ impl PidDir {
         }
     }
 
+    /// Confirms, in one syscall, that the process this directory was opened for still
+    /// exists (a zombie counts): looks up its `stat` entry (`faccessat(dirfd, "stat",
+    /// F_OK)`). procfs revalidates every lookup under a `<pid>` directory against the task
+    /// the directory stands for, so once that process has been reaped the lookup fails
+    /// (`ENOENT`), even when its pid already names another process. Errors as
+    /// [`PidDir::with_file`] ([`Error::NoSuchProcess`] when gone).
+    pub(crate) fn alive(&self) -> Result<()> {
+        rustix::fs::accessat(
+            &self.fd,
+            "stat",
+            rustix::fs::Access::EXISTS,
+            rustix::fs::AtFlags::empty(),
+        )
+        .map_err(|e| pid_error(self.pid, &self.path_of("stat"), e.into()))
+    }
+
     /// The path of `name` in this directory, for error messages.
     pub(crate) fn path_of(&self, name: &str) -> PathBuf {
         self.path.join(name)
@@ -353,11 +369,13 @@ mod tests {
         // another process's data.
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let dir = PidDir::open(&roots, child.id() as i32).unwrap();
+        assert!(dir.alive().is_ok());
         child.wait().unwrap();
         assert!(matches!(
             dir.with_file("stat", |_| Ok(())),
             Err(Error::NoSuchProcess { .. })
         ));
+        assert!(matches!(dir.alive(), Err(Error::NoSuchProcess { .. })));
         assert!(matches!(
             PidDir::open(&roots, child.id() as i32),
             Err(Error::NoSuchProcess { .. })

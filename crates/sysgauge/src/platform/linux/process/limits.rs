@@ -14,19 +14,22 @@ use crate::error::{Error, Result};
 use crate::platform::linux::cpu::cpu_times_percpu;
 use crate::platform::linux::sys::process as sys;
 use crate::process::{IoClass, IoNice};
+use crate::roots::Roots;
 use std::borrow::Cow;
 
-/// Reads with `f(pid)` and confirms afterwards that the pid was still the target's.
+/// Reads with `f(pid)` and confirms afterwards that the pid was still the target's
+/// ([`Target::observe`]).
 fn observe<T>(t: &Target, f: impl FnOnce(i32) -> Result<T>) -> Result<T> {
+    t.observe(f)
+}
+
+/// Acts with `f(pid)` between two identity checks (see the module docs), each a fresh read
+/// of `stat` even inside a oneshot.
+fn act<T>(t: &Target, f: impl FnOnce(i32) -> Result<T>) -> Result<T> {
+    stat_same(t.roots, t.pid, t.start)?;
     let r = f(t.pid);
     stat_same(t.roots, t.pid, t.start)?;
     r
-}
-
-/// Acts with `f(pid)` between two identity checks (see the module docs).
-fn act<T>(t: &Target, f: impl FnOnce(i32) -> Result<T>) -> Result<T> {
-    stat_same(t.roots, t.pid, t.start)?;
-    observe(t, f)
 }
 
 /// `setpriority(2)`: the new nice value (the kernel clamps it to -20..=19).
@@ -144,13 +147,20 @@ pub(crate) fn set_cpu_affinity(t: &Target, cpus: &[usize]) -> Result<()> {
     }
 }
 
-/// One sample for `Process::cpu_percent`, psutil's way: `(timer, busy, num_cpus)` where
-/// `timer` is the monotonic clock in seconds × `num_cpus` (the logical CPU count, or 1
-/// when it is unknown) and `busy` the process's user + system time in seconds from
-/// `<pid>/stat`. The clock is read first, then the times, as psutil does. `fresh` reads
-/// `stat` anew even inside a oneshot (a blocking measure needs two distinct reads).
-pub(crate) fn cpu_sample(t: &Target, fresh: bool) -> Result<(f64, f64, f64)> {
-    let num_cpus = crate::platform::linux::cpu::cpu_count_logical(t.roots).unwrap_or(1) as f64;
+/// The logical CPU count that `Process::cpu_percent` scales by: psutil's `cpu_count() or
+/// 1`, which it asks for on every call (`sysconf(_SC_NPROCESSORS_ONLN)` on the live
+/// system: glibc opens and reads `/sys/devices/system/cpu/online`). A caller sampling many
+/// processes asks once and passes the count to each [`cpu_sample`].
+pub(crate) fn num_cpus(roots: &Roots) -> f64 {
+    crate::platform::linux::cpu::cpu_count_logical(roots).unwrap_or(1) as f64
+}
+
+/// One sample for `Process::cpu_percent`, psutil's way: `(timer, busy)` where `timer` is
+/// the monotonic clock in seconds × `num_cpus` (from [`num_cpus`]) and `busy` the
+/// process's user + system time in seconds from `<pid>/stat`. The clock is read first,
+/// then the times, as psutil does. `fresh` reads `stat` anew even inside a oneshot (a
+/// blocking measure needs two distinct reads).
+pub(crate) fn cpu_sample(t: &Target, fresh: bool, num_cpus: f64) -> Result<(f64, f64)> {
     let timer = sys::monotonic_secs() * num_cpus;
     let s = if fresh {
         Cow::Owned(stat_same(t.roots, t.pid, t.start)?)
@@ -158,7 +168,7 @@ pub(crate) fn cpu_sample(t: &Target, fresh: bool) -> Result<(f64, f64, f64)> {
         t.stat()?
     };
     let times = super::cpu_times(&s)?;
-    Ok((timer, times.user + times.system, num_cpus))
+    Ok((timer, times.user + times.system))
 }
 
 #[cfg(test)]

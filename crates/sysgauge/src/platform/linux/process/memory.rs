@@ -20,6 +20,7 @@ use crate::process::{
     MapCounters, MemoryFootprint, MemoryFullInfo, MemoryInfoEx, MemoryMap, MemoryMapGrouped,
     MemoryType, PageFaults,
 };
+use crate::roots::Roots;
 
 /// psutil 8.0's `memory_info_ex()`: [`memory_info`] (`statm`) plus the peaks, the split of
 /// the resident set, swap and huge pages from `status`. A `status` line the kernel does not
@@ -122,11 +123,28 @@ pub(crate) fn memory_full_info(t: &Target) -> Result<MemoryFullInfo> {
     })
 }
 
+/// The total that `memory_percent` divides by: `MemTotal` of `<procfs>/meminfo`, in bytes
+/// (psutil's `virtual_memory().total`).
+pub(crate) fn total_memory(roots: &Roots) -> Result<u64> {
+    Ok(virtual_memory(roots)?.total)
+}
+
 /// psutil's `memory_percent(memtype)`: the chosen figure (from [`memory_info`] for the
 /// `statm` fields, from [`memory_footprint`] for uss, pss and swap) / `MemTotal` of
 /// `<procfs>/meminfo` (psutil's `virtual_memory().total`) × 100. A total of 0 is an
 /// [`Error::Parse`] naming `meminfo` (psutil raises `ValueError`).
 pub(crate) fn memory_percent(t: &Target, memtype: MemoryType) -> Result<f64> {
+    memory_percent_of(t, memtype, || total_memory(t.roots))
+}
+
+/// [`memory_percent`] with the total given by `total` (a value [`total_memory`] read once
+/// for a whole sweep), asked for only once the process's own figure is read, so that a
+/// process that is gone or refused costs no `meminfo` read, as in [`memory_percent`].
+pub(crate) fn memory_percent_of(
+    t: &Target,
+    memtype: MemoryType,
+    total: impl FnOnce() -> Result<u64>,
+) -> Result<f64> {
     let value = match memtype {
         MemoryType::Uss | MemoryType::Pss | MemoryType::Swap => {
             let f = memory_footprint(t)?;
@@ -149,7 +167,7 @@ pub(crate) fn memory_percent(t: &Target, memtype: MemoryType) -> Result<f64> {
             }
         }
     };
-    let total = virtual_memory(t.roots)?.total;
+    let total = total()?;
     if total == 0 {
         return Err(Error::Parse {
             path: t.roots.proc("meminfo"),

@@ -28,7 +28,7 @@ mod memory;
 pub(crate) use files::{environ, exe, open_files, terminal, threads};
 pub(crate) use memory::{
     memory_footprint, memory_full_info, memory_info_ex, memory_maps, memory_maps_ungrouped,
-    memory_percent, page_faults,
+    memory_percent, memory_percent_of, page_faults, total_memory,
 };
 
 /// The pids of `<procfs>`: its entries whose names are decimal numbers, sorted (psutil's
@@ -253,6 +253,28 @@ impl<'a> Target<'a> {
                 name: None,
             }),
         }
+    }
+
+    /// Runs `f(pid)`, a read that names the process by pid only (`getpriority(2)`,
+    /// `ioprio_get(2)`...), and confirms afterwards that the pid still belonged to this
+    /// process, so that the answer was about it: [`Error::NoSuchProcess`] when it is gone
+    /// or its pid reused (that check's error wins over `f`'s).
+    ///
+    /// Outside a oneshot the check reads `stat` anew ([`stat_same`]: opens `<pid>`, reads
+    /// `stat`). Inside one it uses the oneshot's directory handle, opened and checked
+    /// against the start time before `f` runs: if that handle's process is still there
+    /// after `f` ([`PidDir::alive`], one lookup), it was there throughout, so the pid named
+    /// it when `f` ran.
+    pub(crate) fn observe<T>(&self, f: impl FnOnce(i32) -> Result<T>) -> Result<T> {
+        if self.cache.is_none() {
+            let r = f(self.pid);
+            stat_same(self.roots, self.pid, self.start)?;
+            return r;
+        }
+        let dir = self.dir()?;
+        let r = f(self.pid);
+        dir.alive()?;
+        r
     }
 
     /// The checked directory alone.
@@ -570,11 +592,17 @@ pub(crate) fn io_counters(t: &Target) -> Result<ProcessIoCounters> {
 }
 
 /// The nice value from `getpriority(2)` (psutil's source), -20 to 19; asked by pid, so
-/// confirmed afterwards to come from the process that started at `start`.
+/// confirmed afterwards to come from the process that started at `start`
+/// ([`Target::observe`]: inside a oneshot through its directory handle, with no new open).
+///
+/// Not field 19 (`nice`) of the oneshot's parsed `stat`, although for the thread-group
+/// leader that `getpriority(PRIO_PROCESS, pid)` asks about it is the same number: that
+/// `stat` was read when the oneshot began, so `nice()` would then miss a change made
+/// meanwhile (by `set_nice` in the same oneshot, or by another program), whereas psutil
+/// always asks the kernel. The identity check was the costly part (an open and a read of
+/// `stat`); the syscall itself is cheap.
 pub(crate) fn nice(t: &Target) -> Result<i32> {
-    let n = sys::get_nice(t.pid)?;
-    stat_same(t.roots, t.pid, t.start)?;
-    Ok(n)
+    t.observe(sys::get_nice)
 }
 
 /// The CPU the process last ran on (`processor` of `<pid>/stat`).
