@@ -467,17 +467,37 @@ fn terminal_of_a_child_on_a_pty() {
 #[test]
 fn terminal_of_every_process_matches_ps_and_psutil() {
     let _crowd = common::crowd(4);
+    // Every process's terminal read before and after ps and psutil: a process that changes
+    // terminal meanwhile (a tmux server of another test calls setsid right after it starts)
+    // or whose pid changes hands is not compared.
+    let before: Vec<(Process, Option<PathBuf>)> = sysgauge::pids()
+        .unwrap()
+        .into_iter()
+        .filter_map(|pid| {
+            let p = Process::new(pid).ok()?;
+            let t = p.terminal().ok()?;
+            Some((p, t))
+        })
+        .collect();
     let ps = common::run("ps", &["-e", "-o", "pid=,tty="]);
     let py = common::psutil(
         "out = {str(p.pid): p.info['terminal'] for p in psutil.process_iter(['terminal'])}",
     );
+    let ps: std::collections::HashMap<i32, String> = ps
+        .lines()
+        .filter_map(|line| {
+            let mut it = line.split_whitespace();
+            Some((it.next()?.parse().ok()?, it.next()?.to_string()))
+        })
+        .collect();
     let mut compared = 0;
-    for line in ps.lines() {
-        let mut it = line.split_whitespace();
-        let pid: i32 = it.next().unwrap().parse().unwrap();
-        let tty = it.next().unwrap();
-        let Ok(p) = Process::new(pid) else { continue };
+    for (p, first) in before {
+        let pid = p.pid();
         let Ok(ours) = p.terminal() else { continue };
+        if ours != first || !p.is_running() {
+            continue;
+        }
+        let Some(tty) = ps.get(&pid) else { continue };
         // ps names only the ttys it can find too; "?" is none.
         if tty == "?" {
             assert_eq!(ours, None, "terminal of {pid}");
