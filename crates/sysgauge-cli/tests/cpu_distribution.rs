@@ -8,8 +8,8 @@
 mod common;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
+use common::tmux::Tmux;
 use common::Kid;
 
 /// A directory under the target directory, removed when dropped.
@@ -231,144 +231,6 @@ fn without_a_terminal_one_frame_is_printed() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("CPU 0     "), "{text}");
     assert!(!text.contains('\x1b'));
-}
-
-/// A tmux server of our own, with one session running a command; killed when dropped.
-struct Tmux {
-    socket: String,
-    /// The server's socket file, which tmux leaves behind.
-    path: Option<String>,
-}
-
-impl Tmux {
-    /// Starts `cmd` in a detached 160 × 50 session, from a shell that then prints its
-    /// exit status and the terminal's `icanon` and `echo` modes, and waits for Enter. The
-    /// pane stays after that (`remain-on-exit`), so the shell's status can be read too.
-    fn start(tag: &str, cmd: &str) -> Tmux {
-        let socket = format!("sgtest-{tag}-{}", std::process::id());
-        let mut t = Tmux { socket, path: None };
-        let _ = t.tmux(&["kill-server"]);
-        let shell = format!(
-            "{cmd}; echo \"exit=$?\"; echo \"modes: $(stty -a | tr ' ;' '\\n\\n' | \
-             grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')\"; read _"
-        );
-        let status = std::process::Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null"])
-            .args(["start-server", ";"])
-            .args(["set-option", "-g", "remain-on-exit", "on", ";"])
-            .args([
-                "new-session",
-                "-d",
-                "-x",
-                "160",
-                "-y",
-                "50",
-                "sh",
-                "-c",
-                &shell,
-            ])
-            .env_remove("TMUX")
-            .status()
-            .expect("tmux runs");
-        assert!(status.success(), "tmux new-session failed");
-        t.path = t
-            .tmux(&["display-message", "-p", "#{socket_path}"])
-            .map(|p| p.trim().to_string());
-        t
-    }
-
-    /// Runs a tmux command on our server; its stdout, or `None` when it fails.
-    fn tmux(&self, args: &[&str]) -> Option<String> {
-        let o = std::process::Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .env_remove("TMUX")
-            .output()
-            .ok()?;
-        o.status
-            .success()
-            .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
-    }
-
-    /// The screen as text (`escapes`: with the SGR sequences of the attributes).
-    fn screen(&self, escapes: bool) -> String {
-        let mut args = vec!["capture-pane", "-p"];
-        if escapes {
-            args.push("-e");
-        }
-        self.tmux(&args).unwrap_or_default()
-    }
-
-    /// Waits (60 s at most) until `check` accepts the screen; returns that screen.
-    fn wait_screen(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let t0 = Instant::now();
-        loop {
-            let s = self.screen(false);
-            if check(&s) {
-                return s;
-            }
-            assert!(
-                t0.elapsed() < Duration::from_secs(60),
-                "{what} never appeared; the screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    /// A pane format variable (`#{pane_dead}`...).
-    fn pane(&self, var: &str) -> String {
-        self.tmux(&["display-message", "-p", &format!("#{{{var}}}")])
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    }
-
-    /// Sends `key` (tmux's key names) and checks that the command exits with status 0 and
-    /// leaves the terminal as it found it: main screen, cursor shown, line mode and echo
-    /// back on. Then lets the shell end and checks the pane is dead.
-    fn quit_with(&self, key: &str) {
-        assert!(self.tmux(&["send-keys", key]).is_some(), "send-keys {key}");
-        let screen = self.wait_screen(&format!("the exit after {key}"), |s| {
-            s.lines().any(|l| l.starts_with("modes: "))
-        });
-        assert!(screen.lines().any(|l| l == "exit=0"), "{screen}");
-        let modes = screen.lines().find(|l| l.starts_with("modes: ")).unwrap();
-        let modes: Vec<&str> = modes["modes: ".len()..].split_whitespace().collect();
-        assert!(
-            modes.contains(&"icanon") && modes.contains(&"echo"),
-            "terminal left in raw mode: {modes:?}"
-        );
-        assert_eq!(
-            self.pane("alternate_on"),
-            "0",
-            "left on the alternate screen"
-        );
-        assert_eq!(self.pane("cursor_flag"), "1", "cursor left hidden");
-        assert!(self.tmux(&["send-keys", "Enter"]).is_some());
-        let t0 = Instant::now();
-        // sysgauge's own status was checked above (`exit=0`); tmux 3.3 does not always
-        // record the shell's (when it sees the terminal close first), so only a status it
-        // did record is checked.
-        while self.pane("pane_dead") != "1" {
-            assert!(
-                t0.elapsed() < Duration::from_secs(30),
-                "the pane never ended; the screen:\n{}",
-                self.screen(false)
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let status = self.pane("pane_dead_status");
-        assert!(matches!(status.as_str(), "" | "0"), "shell status {status}");
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-        if let Some(p) = &self.path {
-            let _ = std::fs::remove_file(p);
-        }
-    }
 }
 
 /// The cell of CPU `cpu` in a line of the screen (tmux drops the spaces that end lines).

@@ -8,7 +8,9 @@
 mod common;
 
 use std::process::Command;
+use std::time::Duration;
 
+use common::tmux::Tmux;
 use common::{retry, sysgauge_cmd, Kid};
 use serde_json::Value;
 
@@ -423,29 +425,10 @@ fn lines_are_cut_to_columns_and_whole_when_piped() {
     assert!(c.iter().any(|l| l.chars().count() == 60));
 }
 
-/// A tmux server on its own socket, killed when dropped.
-struct Tmux(String);
-
-impl Tmux {
-    fn cmd(&self) -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", &self.0])
-            .env_remove("COLUMNS")
-            .env_remove("TMUX");
-        c
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("kill-server").output();
-    }
-}
-
 /// On a terminal, without `$COLUMNS`, lines are cut to the terminal's width.
 #[test]
 fn lines_are_cut_to_the_terminal_width() {
-    if Command::new("tmux").arg("-V").output().is_err() {
+    if !common::tmux::installed() {
         eprintln!("skipped: tmux is not installed");
         return;
     }
@@ -453,31 +436,18 @@ fn lines_are_cut_to_the_terminal_width() {
     let kid = common::stopped(Kid::spawn(Command::new("sleep").arg("120")), "sleep");
     let pid = kid.pid();
     let whole = pmap_text(pid, None);
-    let tmux = Tmux(format!("sgpmap{}", std::process::id()));
     let script = format!(
         "env -u COLUMNS {} pmap {pid}; echo __DONE__; sleep 60",
         env!("CARGO_BIN_EXE_sysgauge")
     );
-    let o = tmux
-        .cmd()
-        .args(["new-session", "-d", "-x", "70", "-y", "50", &script])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let t0 = std::time::Instant::now();
-    let screen = loop {
-        let o = tmux
-            .cmd()
-            .args(["capture-pane", "-p", "-J", "-S", "-"])
-            .output()
-            .unwrap();
-        let s = String::from_utf8_lossy(&o.stdout).into_owned();
+    let tmux = Tmux::session("pmap", 70, 50, &script).patience(Duration::from_secs(20));
+    let screen = tmux.wait_history("pmap's end", |s| {
         if s.contains("__DONE__") {
-            break s;
+            Ok(s.to_string())
+        } else {
+            Err("pmap never finished".into())
         }
-        assert!(t0.elapsed().as_secs() < 20, "pmap never finished: {s}");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    });
     let shown: Vec<&str> = screen
         .lines()
         .take_while(|l| !l.starts_with("__DONE__"))

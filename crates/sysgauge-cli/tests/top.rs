@@ -6,9 +6,11 @@
 //!   name and nice value of its own must show with its pid, user and nice, near the top
 //!   under CPU% sort; `M`, `N`, `T` and `P` must reorder the rows by their column; `/`
 //!   filters by name; `k`, `y` must end a child with SIGTERM; `q` must leave with status
-//!   0, the terminal back in cooked mode and off the alternate screen.
+//!   0, the terminal back in cooked mode and off the alternate screen, the cursor shown.
 //! - As an unprivileged user (when the tests run as root), killing root's process is
-//!   refused and the refusal shows on the status line; Esc quits.
+//!   refused and the refusal shows on the status line; Esc quits, the terminal restored.
+//! - SIGTERM, SIGHUP and SIGINT end the view by that signal (the shell sees 128 + the
+//!   signal), and the terminal is restored all the same.
 //! - `--once` and `--json` without a terminal: the frame's lines against top.py's format
 //!   strings filled in by psutil (for a stopped child whose values hold still), and the
 //!   snapshot's values against psutil and the library.
@@ -21,86 +23,30 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::tmux::Tmux;
 use common::Kid;
+use rustix::process::Signal;
 
 // ---------------------------------------------------------------------------------------
 // tmux
 
-/// A tmux server of our own running one command in a 160x50 pane; killed when dropped.
-struct Tmux {
-    socket: String,
+/// `cmd` in a tmux pane, through the wrapper shell that reports how it ended (see
+/// [`Tmux::start`]); the waits give up after 20 s.
+fn start(tag: &str, cmd: &str) -> Tmux {
+    Tmux::start(&format!("top-{tag}"), cmd).patience(Duration::from_secs(20))
 }
 
-impl Tmux {
-    fn start(tag: &str, command: &str) -> Tmux {
-        let t = Tmux {
-            socket: format!("sg-top-{}-{tag}", std::process::id()),
-        };
-        let _ = t.tmux(&["kill-server"]);
-        let o = t.tmux(&["new-session", "-d", "-x", "160", "-y", "50", command]);
-        assert!(
-            o.status.success(),
-            "tmux new-session: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        t
-    }
+/// Waiting for top's screen.
+trait Watch {
+    /// Waits until `check` accepts the screen; returns what it returned. A screen may be
+    /// caught in the middle of a redraw, so a refusal is tried again.
+    fn wait<T>(&self, what: &str, check: impl FnMut(&Screen) -> Result<T, String>) -> T;
+}
 
-    fn tmux(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .env_remove("TMUX")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    /// The pane's text, one string per line.
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
-    }
-
-    /// Sends keys (tmux key names: `M`, `Enter`, `Escape`...).
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys"];
-        args.extend_from_slice(keys);
-        let o = self.tmux(&args);
-        assert!(o.status.success(), "send-keys {keys:?}");
-    }
-
-    /// Sends `text` literally.
-    fn type_text(&self, text: &str) {
-        let o = self.tmux(&["send-keys", "-l", text]);
-        assert!(o.status.success(), "send-keys -l {text:?}");
-    }
-
-    /// A tmux format about the pane (`#{alternate_on}`...).
-    fn format(&self, f: &str) -> String {
-        String::from_utf8_lossy(&self.tmux(&["display-message", "-p", f]).stdout)
-            .trim()
-            .to_string()
-    }
-
-    /// Waits (20 s at most) until `check` accepts the screen; returns what it returned.
-    /// A screen may be caught in the middle of a redraw, so a refusal is tried again.
+impl Watch for Tmux {
     #[track_caller]
     fn wait<T>(&self, what: &str, mut check: impl FnMut(&Screen) -> Result<T, String>) -> T {
-        let t0 = Instant::now();
-        loop {
-            let text = self.screen();
-            let last = match check(&Screen::parse(&text)) {
-                Ok(v) => return v,
-                Err(e) => format!("{e}\n--- screen ---\n{text}"),
-            };
-            assert!(t0.elapsed() < Duration::from_secs(20), "{what}: {last}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
+        self.wait_text(what, |text| check(&Screen::parse(text)))
     }
 }
 
@@ -233,6 +179,24 @@ impl Screen {
             .ok_or_else(|| format!("pid {pid} is not in the table"))
     }
 
+    /// Ok when the status line starts with `prefix`.
+    fn status_starts(&self, prefix: &str) -> Result<(), String> {
+        if self.status.starts_with(prefix) {
+            Ok(())
+        } else {
+            Err(format!("status {:?}", self.status))
+        }
+    }
+
+    /// Ok when the status line holds `text`.
+    fn status_has(&self, text: &str) -> Result<(), String> {
+        if self.status.contains(text) {
+            Ok(())
+        } else {
+            Err(format!("status {:?}", self.status))
+        }
+    }
+
     /// The header is drawn, and the table has rows.
     fn ready(&self) -> Result<(), String> {
         self.line(" Load average: ")?;
@@ -263,6 +227,20 @@ fn monotonic<T: PartialOrd + std::fmt::Debug>(
         return Err(format!("{what}: too few rows"));
     }
     Ok(())
+}
+
+/// Ok when the status line starts with `status` and the rows' `column` is in order
+/// (`desc`: never increasing); returns the column.
+fn sorted_by<T: PartialOrd + std::fmt::Debug>(
+    s: &Screen,
+    status: &str,
+    column: impl Fn(&Row) -> T,
+    desc: bool,
+) -> Result<Vec<T>, String> {
+    s.status_starts(status)?;
+    let values: Vec<T> = s.rows.iter().map(column).collect();
+    monotonic(status, &values, desc)?;
+    Ok(values)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -357,15 +335,10 @@ fn live_view_in_a_terminal() {
     let sleep_name = unique("sgslp");
     let burner = named_python(&burn_name, 3, true);
     let mut sleeper = named_python(&sleep_name, 0, false);
-    let tmp = TempDir::new("live");
-    let out = tmp.0.join("after");
-    let bin = env!("CARGO_BIN_EXE_sysgauge");
-    let cmd = format!(
-        "{} top; echo \"exit=$?\" > {o}; stty -a >> {o}; echo after-top; exec sleep 600",
-        quote(bin),
-        o = quote(out.to_str().unwrap())
+    let tmux = start(
+        "live",
+        &format!("{} top", quote(env!("CARGO_BIN_EXE_sysgauge"))),
     );
-    let tmux = Tmux::start("live", &cmd);
 
     // The header, once the first refresh has given the burner a CPU%.
     let screen_pids_before = sysgauge::pids().unwrap().len() as i64;
@@ -383,7 +356,7 @@ fn live_view_in_a_terminal() {
     });
     let screen_pids_after = sysgauge::pids().unwrap().len() as i64;
     assert_eq!(
-        tmux.format("#{alternate_on}"),
+        tmux.pane("alternate_on"),
         "1",
         "the view is on the alternate screen"
     );
@@ -460,22 +433,11 @@ fn live_view_in_a_terminal() {
     // Sorting keys: the status line names the column and the column is in order.
     tmux.keys(&["M"]);
     tmux.wait("sort by MEM%", |s| {
-        if !s.status.starts_with("Sort: MEM% desc") {
-            return Err(format!("status {:?}", s.status));
-        }
-        monotonic(
-            "MEM%",
-            &s.rows.iter().map(Row::mem).collect::<Vec<_>>(),
-            true,
-        )
+        sorted_by(s, "Sort: MEM% desc", Row::mem, true)
     });
     tmux.keys(&["N"]);
     tmux.wait("sort by PID", |s| {
-        if !s.status.starts_with("Sort: PID asc") {
-            return Err(format!("status {:?}", s.status));
-        }
-        let pids: Vec<i32> = s.rows.iter().map(|r| r.pid).collect();
-        monotonic("PID", &pids, false)?;
+        let pids = sorted_by(s, "Sort: PID asc", |r| r.pid, false)?;
         let distinct: BTreeSet<i32> = pids.iter().copied().collect();
         if distinct.len() != pids.len() {
             return Err("a pid shows twice".into());
@@ -484,34 +446,16 @@ fn live_view_in_a_terminal() {
     });
     tmux.keys(&["T"]);
     tmux.wait("sort by TIME+", |s| {
-        if !s.status.starts_with("Sort: TIME+ desc") {
-            return Err(format!("status {:?}", s.status));
-        }
-        let t: Vec<Option<u64>> = s.rows.iter().map(Row::time_cs).collect();
-        monotonic("TIME+", &t, true)
+        sorted_by(s, "Sort: TIME+ desc", Row::time_cs, true)
     });
     // `<` moves the sort column left (TIME+ -> MEM%), `I` inverts it.
     tmux.keys(&["<", "I"]);
     tmux.wait("sort by MEM% ascending", |s| {
-        if !s.status.starts_with("Sort: MEM% asc") {
-            return Err(format!("status {:?}", s.status));
-        }
-        monotonic(
-            "MEM%",
-            &s.rows.iter().map(Row::mem).collect::<Vec<_>>(),
-            false,
-        )
+        sorted_by(s, "Sort: MEM% asc", Row::mem, false)
     });
     tmux.keys(&["P"]);
     tmux.wait("sort by CPU% again", |s| {
-        if !s.status.starts_with("Sort: CPU% desc") {
-            return Err(format!("status {:?}", s.status));
-        }
-        monotonic(
-            "CPU%",
-            &s.rows.iter().map(Row::cpu).collect::<Vec<_>>(),
-            true,
-        )?;
+        sorted_by(s, "Sort: CPU% desc", Row::cpu, true)?;
         let rank = s.rows.iter().position(|r| r.pid == burner.pid());
         match rank {
             Some(r) if r < 5 => Ok(()),
@@ -521,19 +465,11 @@ fn live_view_in_a_terminal() {
 
     // `/` + name + Enter: only the sleeper is left.
     tmux.keys(&["/"]);
-    tmux.wait("filter prompt", |s| {
-        if s.status.starts_with("Filter: ") {
-            Ok(())
-        } else {
-            Err(format!("status {:?}", s.status))
-        }
-    });
+    tmux.wait("filter prompt", |s| s.status_starts("Filter: "));
     tmux.type_text(&sleep_name);
     tmux.keys(&["Enter"]);
     let row = tmux.wait("filtered to the sleeper", |s| {
-        if !s.status.contains(&format!("Filter: {sleep_name}")) {
-            return Err(format!("status {:?}", s.status));
-        }
+        s.status_has(&format!("Filter: {sleep_name}"))?;
         if s.rows.len() != 1 {
             return Err(format!("{} rows", s.rows.len()));
         }
@@ -553,13 +489,7 @@ fn live_view_in_a_terminal() {
     // `k` asks, `y` sends SIGTERM.
     tmux.keys(&["k"]);
     let ask = format!("Kill {} ({sleep_name})? [y/N]", sleeper.pid());
-    tmux.wait("kill question", |s| {
-        if s.status.starts_with(&ask) {
-            Ok(())
-        } else {
-            Err(format!("status {:?}", s.status))
-        }
-    });
+    tmux.wait("kill question", |s| s.status_starts(&ask));
     tmux.keys(&["y"]);
     assert_eq!(
         wait_signal(&mut sleeper),
@@ -567,37 +497,11 @@ fn live_view_in_a_terminal() {
         "the sleeper ends by SIGTERM"
     );
     tmux.wait("kill reported", |s| {
-        if s.status
-            .contains(&format!("Sent SIGTERM to {}", sleeper.pid()))
-        {
-            Ok(())
-        } else {
-            Err(format!("status {:?}", s.status))
-        }
+        s.status_has(&format!("Sent SIGTERM to {}", sleeper.pid()))
     });
 
     // `q`: exit status 0, the terminal restored.
-    tmux.keys(&["q"]);
-    tmux.wait("back to the shell", |s| {
-        if s.lines.iter().any(|l| l == "after-top") {
-            Ok(())
-        } else {
-            Err("no after-top".into())
-        }
-    });
-    let after = std::fs::read_to_string(&out).expect("the pane's report");
-    assert!(after.starts_with("exit=0\n"), "{after}");
-    assert!(
-        after.split_whitespace().any(|w| w == "icanon")
-            && after.split_whitespace().any(|w| w == "echo"),
-        "the terminal is back in cooked mode: {after}"
-    );
-    assert_eq!(
-        tmux.format("#{alternate_on}"),
-        "0",
-        "the alternate screen was left"
-    );
-    assert_eq!(tmux.format("#{cursor_flag}"), "1", "the cursor shows again");
+    tmux.quit_with("q");
     drop(burner);
 }
 
@@ -615,14 +519,11 @@ fn refused_kill_shows_on_the_status_line() {
     std::fs::copy(env!("CARGO_BIN_EXE_sysgauge"), &bin).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&tmp.0, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = tmp.0.join("after");
     let cmd = format!(
-        "setpriv --reuid=65534 --regid=65534 --clear-groups {} top --filter {name}; \
-         echo \"exit=$?\" > {o}; echo after-top; exec sleep 600",
+        "setpriv --reuid=65534 --regid=65534 --clear-groups {} top --filter {name}",
         quote(bin.to_str().unwrap()),
-        o = quote(out.to_str().unwrap())
     );
-    let tmux = Tmux::start("refused", &cmd);
+    let tmux = start("refused", &cmd);
     tmux.wait("the victim alone", |s| {
         s.ready()?;
         if s.rows.len() != 1 {
@@ -631,38 +532,29 @@ fn refused_kill_shows_on_the_status_line() {
         s.row(victim.pid()).map(|_| ())
     });
     tmux.keys(&["k"]);
-    tmux.wait("kill question", |s| {
-        if s.status.starts_with("Kill ") {
-            Ok(())
-        } else {
-            Err(format!("status {:?}", s.status))
-        }
-    });
+    tmux.wait("kill question", |s| s.status_starts("Kill "));
     tmux.keys(&["y"]);
     tmux.wait("refusal", |s| {
-        if s.status
-            .contains(&format!("kill {} ({name}): access denied", victim.pid()))
-        {
-            Ok(())
-        } else {
-            Err(format!("status {:?}", s.status))
-        }
+        s.status_has(&format!("kill {} ({name}): access denied", victim.pid()))
     });
     assert!(
         victim.0.try_wait().unwrap().is_none(),
         "the victim lives on"
     );
     // Esc quits too.
-    tmux.keys(&["Escape"]);
-    tmux.wait("back to the shell", |s| {
-        if s.lines.iter().any(|l| l == "after-top") {
-            Ok(())
-        } else {
-            Err("no after-top".into())
-        }
-    });
-    let after = std::fs::read_to_string(&out).expect("the pane's report");
-    assert!(after.starts_with("exit=0\n"), "{after}");
+    tmux.quit_with("Escape");
+}
+
+/// SIGTERM, SIGHUP and SIGINT sent to the live view end it by that signal, with the
+/// terminal restored: cooked mode, echo, the main screen, the cursor shown.
+#[test]
+fn signals_restore_the_terminal() {
+    let cmd = format!("{} top", quote(env!("CARGO_BIN_EXE_sysgauge")));
+    for signal in [Signal::TERM, Signal::HUP, Signal::INT] {
+        let tmux = start(&format!("sig{}", signal.as_raw()), &cmd);
+        tmux.wait("the view", Screen::ready);
+        tmux.kill_with(signal);
+    }
 }
 
 // ---------------------------------------------------------------------------------------

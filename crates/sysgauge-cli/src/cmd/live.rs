@@ -1,9 +1,23 @@
-//! The terminal side of the live views (`iotop`, `nettop`, `cpu-distribution`): raw
-//! mode on the alternate screen, restored on every way out (return, error, panic); a
-//! redraw at each tick of the interval and on each key or resize, and no work in between.
+//! The terminal side of the live views (`iotop`, `nettop`, `cpu-distribution`, and
+//! [`LiveTerminal`] for `top`): raw mode on the alternate screen, restored on every way
+//! out (return, error, panic, and SIGTERM, SIGHUP or SIGINT); a redraw at each tick of
+//! the interval and on each key or resize, and no work in between.
+//!
+//! # Signals
+//!
+//! A signal that ends the process would leave the terminal in raw mode on the alternate
+//! screen: no unwinding runs, so no `Drop` does. [`LiveTerminal::enter`] therefore saves
+//! the terminal's modes (`tcgetattr`, before raw mode) and registers, once, with
+//! [`sysgauge::register_exit_fun`], a function for SIGTERM, SIGHUP and SIGINT that puts
+//! them back (`tcsetattr`) and writes the sequences that leave the alternate screen and
+//! show the cursor; the library then lets the signal end the process as it would have
+//! (the shell sees 128 + the signal). The function runs inside the signal handler, so it
+//! does only what is async-signal-safe: see [`restore_from_signal`].
 
-use std::io::{self, IsTerminal, Write};
-use std::sync::Once;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use ratatui::backend::CrosstermBackend;
@@ -13,6 +27,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Terminal;
+use rustix::process::Signal;
+use rustix::termios::{self, OptionalActions, Termios};
 
 /// One line of a frame; a highlighted line is shown in reverse video across the whole
 /// width (the scripts' `printl(line, highlight=True)`).
@@ -97,16 +113,6 @@ fn restore() {
     let _ = out.flush();
 }
 
-/// Restores the terminal when dropped: on return, on error, and while a panic
-/// unwinds.
-struct Restore;
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        restore();
-    }
-}
-
 /// Makes a panic restore the terminal before its message is printed (the message
 /// would otherwise go to the alternate screen, which is then cleared).
 fn restore_on_panic() {
@@ -118,6 +124,140 @@ fn restore_on_panic() {
             previous(info);
         }));
     });
+}
+
+/// The terminal as it was before raw mode, for the signal handler.
+struct Saved {
+    /// The terminal whose modes raw mode changes: standard input when it is one, else
+    /// `/dev/tty` (the one crossterm changes).
+    tty: OwnedFd,
+    /// Standard output, where the views draw.
+    out: OwnedFd,
+    /// Its modes before raw mode.
+    modes: Termios,
+}
+
+/// Set once, by the first [`LiveTerminal::enter`]; read by the signal handler.
+static SAVED: OnceLock<Saved> = OnceLock::new();
+/// Whether the terminal is (maybe) in raw mode on the alternate screen: set by
+/// [`LiveTerminal::enter`], cleared once it is restored.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Abandons any escape sequence cut short by the signal (CAN), resets the colours,
+/// leaves the alternate screen, shows the cursor: what crossterm's
+/// `LeaveAlternateScreen` and `cursor::Show` write, as bytes ready in advance.
+const LEAVE: &[u8] = b"\x18\x1b[0m\x1b[?1049l\x1b[?25h";
+
+/// The terminal's descriptors and modes before raw mode; `None` when they cannot be
+/// read (then nothing restores on a signal, and the view still runs).
+fn save_modes() -> Option<Saved> {
+    let tty: OwnedFd = if io::stdin().is_terminal() {
+        io::stdin().as_fd().try_clone_to_owned().ok()?
+    } else {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .ok()?
+            .into()
+    };
+    let modes = termios::tcgetattr(&tty).ok()?;
+    let out = io::stdout().as_fd().try_clone_to_owned().ok()?;
+    Some(Saved { tty, out, modes })
+}
+
+/// Arranges for SIGTERM, SIGHUP and SIGINT to restore the terminal (once a process: the
+/// modes are saved the first time, in cooked mode, as every later entry finds them).
+fn restore_on_signals() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        if let Some(saved) = save_modes() {
+            if SAVED.set(saved).is_ok() {
+                // Refused only for signals that cannot be caught, or past the registry's
+                // 256 functions: then the view runs without this safety net.
+                let _ = sysgauge::register_exit_fun(
+                    restore_from_signal,
+                    &[Signal::TERM, Signal::HUP, Signal::INT].map(Signal::as_raw),
+                );
+            }
+        }
+    });
+    ACTIVE.store(true, Ordering::Release);
+}
+
+/// Restores the terminal from a signal handler (also run at a normal exit, when
+/// [`ACTIVE`] is already cleared and it does nothing).
+///
+/// Async-signal-safe, as a handler must be (it may interrupt the main thread anywhere,
+/// in the middle of a draw holding stdout's lock or the allocator's): it takes no lock
+/// and allocates nothing. It swaps an atomic flag (lock-free), reads [`SAVED`] (a
+/// `OnceLock` read is an atomic load; it was set before the flag), and makes two system
+/// calls that POSIX lists as async-signal-safe, through rustix (raw system calls on
+/// Linux, no buffers): `tcsetattr(3)` (the `TCSETS2` ioctl, or `TCSETS`) with the saved
+/// modes, and `write(2)` of the constant [`LEAVE`] to a descriptor opened beforehand. Output the main thread had
+/// buffered but not written is lost, as it would be anyway.
+fn restore_from_signal() {
+    if !ACTIVE.swap(false, Ordering::AcqRel) {
+        return;
+    }
+    let Some(saved) = SAVED.get() else { return };
+    let _ = termios::tcsetattr(&saved.tty, OptionalActions::Now, &saved.modes);
+    let mut rest = LEAVE;
+    while !rest.is_empty() {
+        match rustix::io::write(&saved.out, rest) {
+            Ok(n) if n > 0 => rest = rest.get(n..).unwrap_or_default(),
+            Err(rustix::io::Errno::INTR) => {}
+            _ => break,
+        }
+    }
+}
+
+/// The terminal the live views draw on: ratatui over a buffered stdout (each frame is
+/// written in one go when ratatui flushes it).
+pub type Term = Terminal<CrosstermBackend<BufWriter<io::Stdout>>>;
+
+/// The terminal in raw mode on the alternate screen with the cursor hidden, for as long
+/// as this lives. It is restored on every way out: when this is dropped (return, error,
+/// a panic unwinding), by the panic hook (before the message prints), and on SIGTERM,
+/// SIGHUP and SIGINT (see the module's docs).
+pub struct LiveTerminal {
+    /// What to draw on.
+    pub terminal: Term,
+}
+
+impl LiveTerminal {
+    /// Enters raw mode and the alternate screen, hides the cursor and clears the screen.
+    /// On an error the terminal is restored before it is returned.
+    pub fn enter() -> io::Result<LiveTerminal> {
+        restore_on_panic();
+        restore_on_signals();
+        let set_up = (|| {
+            terminal::enable_raw_mode()?;
+            execute!(io::stdout(), terminal::EnterAlternateScreen)?;
+            let out = BufWriter::with_capacity(1 << 16, io::stdout());
+            let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+            terminal.hide_cursor()?;
+            terminal.clear()?;
+            Ok(terminal)
+        })();
+        match set_up {
+            Ok(terminal) => Ok(LiveTerminal { terminal }),
+            Err(e) => {
+                restore();
+                ACTIVE.store(false, Ordering::Release);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for LiveTerminal {
+    fn drop(&mut self) {
+        let _ = self.terminal.show_cursor();
+        let _ = self.terminal.backend_mut().flush();
+        restore();
+        ACTIVE.store(false, Ordering::Release);
+    }
 }
 
 /// Whether `key` quits: `q`, Esc, Ctrl-C.
@@ -138,10 +278,7 @@ pub fn printable(s: &str) -> String {
 }
 
 /// Draws `view` on the whole screen.
-fn draw(
-    term: &mut Terminal<CrosstermBackend<io::Stdout>>,
-    view: &impl View,
-) -> sysgauge::Result<()> {
+fn draw(term: &mut Term, view: &impl View) -> sysgauge::Result<()> {
     term.draw(|f| {
         let area = f.area();
         let width = usize::from(area.width);
@@ -169,13 +306,9 @@ fn draw(
 /// Runs `view` live until a quitting key: a new sample every `interval`, a redraw
 /// after each sample, key and resize. The first frame is drawn at once.
 pub fn run(view: &mut impl View, interval: Duration) -> sysgauge::Result<()> {
-    restore_on_panic();
-    terminal::enable_raw_mode().map_err(tty_error)?;
-    let _restore = Restore;
-    execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide).map_err(tty_error)?;
-    let mut term = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(tty_error)?;
-    term.clear().map_err(tty_error)?;
-    draw(&mut term, view)?;
+    let mut live = LiveTerminal::enter().map_err(tty_error)?;
+    let term = &mut live.terminal;
+    draw(term, view)?;
     let mut next = Instant::now() + interval;
     loop {
         let wait = next.saturating_duration_since(Instant::now());
@@ -185,14 +318,14 @@ pub fn run(view: &mut impl View, interval: Duration) -> sysgauge::Result<()> {
                     if quits(&key) {
                         return Ok(());
                     }
-                    draw(&mut term, view)?;
+                    draw(term, view)?;
                 }
-                Event::Resize(..) => draw(&mut term, view)?,
+                Event::Resize(..) => draw(term, view)?,
                 _ => {}
             }
         } else {
             view.sample()?;
-            draw(&mut term, view)?;
+            draw(term, view)?;
             next = Instant::now() + interval;
         }
     }

@@ -55,7 +55,8 @@
 //! cached by uid), or for every row when the sort column or the filter needs them. The
 //! screen is redrawn only on a refresh or a key, and the loop sleeps in
 //! `crossterm::event::poll` until the next of the two. The terminal is restored on every
-//! way out, panics included (not on a SIGTERM or SIGHUP: those end the process).
+//! way out, panics included, and on SIGTERM, SIGHUP and SIGINT, which then end the process
+//! (the live views' [`LiveTerminal`]).
 //!
 //! Without a terminal, `--once` prints one frame (header and every row, no colours) and
 //! `--json` one snapshot: both sample for `--interval` seconds (0.5 by default) so that
@@ -78,21 +79,20 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::crossterm::{cursor, execute, terminal};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::Terminal;
 use serde::Serialize;
 use sysgauge::{
     Attr, AttrValue, CpuSampler, MemoryInfo, Process, ProcessCpuTimes, Processes, Status,
     SwapMemory, VirtualMemory,
 };
+
+use super::live::{LiveTerminal, Term};
 
 /// Options of `sysgauge top`.
 #[derive(clap::Args)]
@@ -798,7 +798,8 @@ pub fn run(args: &Args) -> sysgauge::Result<()> {
         ));
     }
     let mut app = App::new(args, delay)?;
-    let mut term = Screen::enter().map_err(|e| io_error("could not set up the terminal", e))?;
+    let mut term =
+        LiveTerminal::enter().map_err(|e| io_error("could not set up the terminal", e))?;
     let result = app.main_loop(&mut term.terminal);
     drop(term);
     result
@@ -809,60 +810,6 @@ fn io_error(what: &str, e: std::io::Error) -> sysgauge::Error {
     sysgauge::Error::Io {
         path: format!("terminal ({what})").into(),
         source: e,
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// The terminal
-
-type Term = Terminal<CrosstermBackend<std::io::BufWriter<std::io::Stdout>>>;
-
-/// The terminal in raw mode on the alternate screen; restored when dropped (and by the
-/// panic hook).
-struct Screen {
-    terminal: Term,
-}
-
-/// Leaves raw mode and the alternate screen, shows the cursor (errors ignored: this is
-/// the way out).
-fn restore_terminal() {
-    let _ = terminal::disable_raw_mode();
-    let mut out = std::io::stdout();
-    let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
-    let _ = out.flush();
-}
-
-impl Screen {
-    fn enter() -> std::io::Result<Screen> {
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
-            hook(info);
-        }));
-        terminal::enable_raw_mode()?;
-        let set_up = (|| {
-            execute!(std::io::stdout(), terminal::EnterAlternateScreen)?;
-            let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-            let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
-            terminal.hide_cursor()?;
-            terminal.clear()?;
-            Ok(terminal)
-        })();
-        match set_up {
-            Ok(terminal) => Ok(Screen { terminal }),
-            Err(e) => {
-                restore_terminal();
-                Err(e)
-            }
-        }
-    }
-}
-
-impl Drop for Screen {
-    fn drop(&mut self) {
-        let _ = self.terminal.show_cursor();
-        let _ = self.terminal.backend_mut().flush();
-        restore_terminal();
     }
 }
 

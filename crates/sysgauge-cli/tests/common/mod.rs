@@ -4,6 +4,7 @@
 
 #[path = "../../../sysgauge/src/testing.rs"]
 mod testing;
+pub mod tmux;
 
 use std::process::{Command, Output};
 
