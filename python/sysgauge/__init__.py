@@ -1,0 +1,325 @@
+"""sysgauge: psutil 7.2.2's API over a Rust core.
+
+``import sysgauge as psutil`` in place of ``import psutil``: the same functions, arguments,
+named tuples, constants and exceptions, answered by the sysgauge Rust crate. Each call
+crosses into Rust once and comes back with finished Python values.
+
+Linux only, CPython 3.11 and later.
+"""
+
+from __future__ import annotations
+
+import os as _os
+import sys as _sys
+import time as _time
+import types as _types
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
+
+from . import _ntuples
+from . import _sysgauge as _rs
+from ._common import (
+    AF_LINK,
+    AIX,
+    BSD,
+    CONN_CLOSE,
+    CONN_CLOSE_WAIT,
+    CONN_CLOSING,
+    CONN_ESTABLISHED,
+    CONN_FIN_WAIT1,
+    CONN_FIN_WAIT2,
+    CONN_KINDS as _CONN_KINDS,
+    CONN_LAST_ACK,
+    CONN_LISTEN,
+    CONN_NONE,
+    CONN_SYN_RECV,
+    CONN_SYN_SENT,
+    CONN_TIME_WAIT,
+    FREEBSD,
+    IOPRIO_CLASS_BE,
+    IOPRIO_CLASS_IDLE,
+    IOPRIO_CLASS_NONE,
+    IOPRIO_CLASS_RT,
+    LINUX,
+    MACOS,
+    NETBSD,
+    NIC_DUPLEX_FULL,
+    NIC_DUPLEX_HALF,
+    NIC_DUPLEX_UNKNOWN,
+    OPENBSD,
+    OSX,
+    POSIX,
+    POWER_TIME_UNKNOWN,
+    POWER_TIME_UNLIMITED,
+    STATUS_DEAD,
+    STATUS_DISK_SLEEP,
+    STATUS_IDLE,
+    STATUS_LOCKED,
+    STATUS_PARKED,
+    STATUS_RUNNING,
+    STATUS_SLEEPING,
+    STATUS_STOPPED,
+    STATUS_TRACING_STOP,
+    STATUS_WAITING,
+    STATUS_WAKING,
+    STATUS_ZOMBIE,
+    SUNOS,
+    WINDOWS,
+    AccessDenied,
+    Error,
+    NoSuchProcess,
+    TimeoutExpired,
+    ZombieProcess,
+)
+from ._process import Process, process_iter
+
+if not LINUX:  # pragma: no cover
+    raise NotImplementedError(f"sysgauge supports Linux only, not {_sys.platform}")
+
+__version__: str = _rs.VERSION
+version_info: tuple[int, ...] = tuple(int(n) for n in __version__.split("."))
+#: The psutil version whose API and results sysgauge follows.
+PSUTIL_VERSION: str = _rs.PSUTIL_VERSION
+
+#: Where /proc is read from; assigning it redirects every later call (as psutil's).
+PROCFS_PATH: str = _os.fsdecode(_rs.procfs_path())
+
+RLIM_INFINITY: int
+RLIMIT_AS: int
+RLIMIT_CORE: int
+RLIMIT_CPU: int
+RLIMIT_DATA: int
+RLIMIT_FSIZE: int
+RLIMIT_LOCKS: int
+RLIMIT_MEMLOCK: int
+RLIMIT_MSGQUEUE: int
+RLIMIT_NICE: int
+RLIMIT_NOFILE: int
+RLIMIT_NPROC: int
+RLIMIT_RSS: int
+RLIMIT_RTPRIO: int
+RLIMIT_RTTIME: int
+RLIMIT_SIGPENDING: int
+RLIMIT_STACK: int
+globals().update(dict(_rs.RLIMITS))
+
+# psutil's __all__ (Linux), in its order, less what sysgauge does not have yet.
+__all__ = [
+    # exceptions
+    "Error", "NoSuchProcess", "ZombieProcess", "AccessDenied", "TimeoutExpired",
+    # constants
+    "version_info", "__version__",
+    "STATUS_RUNNING", "STATUS_IDLE", "STATUS_SLEEPING", "STATUS_DISK_SLEEP",
+    "STATUS_STOPPED", "STATUS_TRACING_STOP", "STATUS_ZOMBIE", "STATUS_DEAD",
+    "STATUS_WAKING", "STATUS_LOCKED", "STATUS_WAITING", "STATUS_PARKED",
+    "CONN_ESTABLISHED", "CONN_SYN_SENT", "CONN_SYN_RECV", "CONN_FIN_WAIT1",
+    "CONN_FIN_WAIT2", "CONN_TIME_WAIT", "CONN_CLOSE", "CONN_CLOSE_WAIT",
+    "CONN_LAST_ACK", "CONN_LISTEN", "CONN_CLOSING", "CONN_NONE",
+    "AF_LINK",
+    "NIC_DUPLEX_FULL", "NIC_DUPLEX_HALF", "NIC_DUPLEX_UNKNOWN",
+    "POWER_TIME_UNKNOWN", "POWER_TIME_UNLIMITED",
+    "BSD", "FREEBSD", "LINUX", "NETBSD", "OPENBSD", "MACOS", "OSX", "POSIX",
+    "SUNOS", "WINDOWS", "AIX",
+    # classes
+    "Process",
+    # functions
+    "pid_exists", "pids", "process_iter",
+    "virtual_memory", "swap_memory",
+    "cpu_times", "cpu_percent", "cpu_times_percent", "cpu_count", "cpu_stats",
+    "net_io_counters", "net_connections", "net_if_addrs", "net_if_stats",
+    "disk_io_counters", "disk_partitions", "disk_usage",
+    "users", "boot_time",
+    # Linux
+    "PROCFS_PATH",
+    "IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE",
+    *(name for name, _ in _rs.RLIMITS if name != "RLIM_INFINITY"),
+    "RLIM_INFINITY",
+    "cpu_freq", "getloadavg",
+    "sensors_temperatures", "sensors_fans", "sensors_battery",
+]  # fmt: skip
+
+
+# --- CPU ------------------------------------------------------------------------------------
+
+cpu_times = _rs.cpu_times
+cpu_count = _rs.cpu_count
+cpu_stats = _rs.cpu_stats
+cpu_freq = _rs.cpu_freq
+getloadavg = _rs.getloadavg
+
+# psutil samples the CPU times when it is imported: the importing thread's first
+# cpu_percent() / cpu_times_percent() measures since the import.
+try:
+    _rs._cpu_prime()
+except Exception:  # noqa: BLE001 - a missing /proc must not break the import
+    pass
+
+
+@overload
+def cpu_percent(interval: float | None = None, percpu: Literal[False] = False) -> float: ...
+@overload
+def cpu_percent(interval: float | None, percpu: Literal[True]) -> list[float]: ...
+@overload
+def cpu_percent(*, percpu: Literal[True]) -> list[float]: ...
+@overload
+def cpu_percent(interval: float | None = None, percpu: bool = False) -> float | list[float]: ...
+def cpu_percent(interval: float | None = None, percpu: bool = False) -> float | list[float]:
+    """System-wide CPU utilization in percent (a list per CPU with *percpu*).
+
+    With *interval* > 0, measured over that many seconds (blocking); with 0.0 or None,
+    since this thread's previous call (or the import, in the importing thread).
+    """
+    if interval is not None:
+        if interval < 0:
+            raise ValueError(f"interval is not positive (got {interval})")
+        if interval > 0.0:
+            since = _rs.cpu_sample(percpu)
+            _time.sleep(interval)
+            return _rs.cpu_percent(percpu, since)
+    return _rs.cpu_percent(percpu)
+
+
+@overload
+def cpu_times_percent(
+    interval: float | None = None, percpu: Literal[False] = False
+) -> _ntuples.scputimes: ...
+@overload
+def cpu_times_percent(
+    interval: float | None, percpu: Literal[True]
+) -> list[_ntuples.scputimes]: ...
+@overload
+def cpu_times_percent(*, percpu: Literal[True]) -> list[_ntuples.scputimes]: ...
+@overload
+def cpu_times_percent(
+    interval: float | None = None, percpu: bool = False
+) -> _ntuples.scputimes | list[_ntuples.scputimes]: ...
+def cpu_times_percent(
+    interval: float | None = None, percpu: bool = False
+) -> _ntuples.scputimes | list[_ntuples.scputimes]:
+    """The share of CPU time spent in each mode, in percent, as cpu_times() fields.
+
+    *interval* and *percpu* as in cpu_percent(); its previous samples are kept apart from
+    cpu_percent()'s.
+    """
+    if interval is not None:
+        if interval < 0:
+            raise ValueError(f"interval is not positive (got {interval!r})")
+        if interval > 0.0:
+            since = _rs.cpu_sample(percpu)
+            _time.sleep(interval)
+            return _rs.cpu_times_percent(percpu, since)
+    return _rs.cpu_times_percent(percpu)
+
+
+# --- memory -------------------------------------------------------------------------------
+
+virtual_memory = _rs.virtual_memory
+swap_memory = _rs.swap_memory
+
+
+# --- disks --------------------------------------------------------------------------------
+
+disk_partitions = _rs.disk_partitions
+disk_usage = _rs.disk_usage
+
+
+if TYPE_CHECKING:
+
+    class _DiskIoCounters(Protocol):
+        @overload
+        def __call__(
+            self, perdisk: Literal[False] = False, nowrap: bool = True
+        ) -> _ntuples.sdiskio | None: ...
+        @overload
+        def __call__(
+            self, perdisk: Literal[True], nowrap: bool = True
+        ) -> dict[str, _ntuples.sdiskio]: ...
+        @overload
+        def __call__(
+            self, perdisk: bool = False, nowrap: bool = True
+        ) -> _ntuples.sdiskio | dict[str, _ntuples.sdiskio] | None: ...
+        def cache_clear(self) -> None: ...
+
+    disk_io_counters: _DiskIoCounters
+else:
+
+    def disk_io_counters(perdisk=False, nowrap=True):
+        """Disk I/O counters: all disks summed (None when there is none), or per disk and
+        partition with *perdisk*. *nowrap* adds back counters that wrapped around since the
+        first call (forgotten by disk_io_counters.cache_clear())."""
+        return _rs.disk_io_counters(perdisk, nowrap)
+
+    disk_io_counters.cache_clear = _rs.disk_io_counters_cache_clear
+
+
+# --- network ------------------------------------------------------------------------------
+
+
+if TYPE_CHECKING:
+
+    class _NetIoCounters(Protocol):
+        @overload
+        def __call__(
+            self, pernic: Literal[False] = False, nowrap: bool = True
+        ) -> _ntuples.snetio | None: ...
+        @overload
+        def __call__(
+            self, pernic: Literal[True], nowrap: bool = True
+        ) -> dict[str, _ntuples.snetio]: ...
+        @overload
+        def __call__(
+            self, pernic: bool = False, nowrap: bool = True
+        ) -> _ntuples.snetio | dict[str, _ntuples.snetio] | None: ...
+        def cache_clear(self) -> None: ...
+
+    net_io_counters: _NetIoCounters
+else:
+
+    def net_io_counters(pernic=False, nowrap=True):
+        """Network I/O counters: all interfaces summed (None when there is none), or per
+        interface with *pernic*. *nowrap* as in disk_io_counters()."""
+        return _rs.net_io_counters(pernic, nowrap)
+
+    net_io_counters.cache_clear = _rs.net_io_counters_cache_clear
+
+
+def net_connections(kind: str = "inet") -> list[_ntuples.sconn]:
+    """The system's sockets of *kind* ("inet", "inet4", "inet6", "tcp", "tcp4", "tcp6",
+    "udp", "udp4", "udp6", "unix" or "all"), each with its owning pid and fd where the
+    caller may see them."""
+    if kind not in _CONN_KINDS:
+        raise ValueError(f"invalid kind argument {kind!r}; valid ones are: {_CONN_KINDS}")
+    return _rs.net_connections(kind)
+
+
+net_if_addrs = _rs.net_if_addrs
+net_if_stats = _rs.net_if_stats
+
+
+# --- sensors ------------------------------------------------------------------------------
+
+sensors_temperatures = _rs.sensors_temperatures
+sensors_fans = _rs.sensors_fans
+sensors_battery = _rs.sensors_battery
+
+
+# --- other --------------------------------------------------------------------------------
+
+boot_time = _rs.boot_time
+users = _rs.users
+pids = _rs.pids
+pid_exists = _rs.pid_exists
+
+
+# --- PROCFS_PATH --------------------------------------------------------------------------
+
+
+class _Module(_types.ModuleType):
+    """The package's module type: assigning PROCFS_PATH also points the Rust core there."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "PROCFS_PATH":
+            _rs.set_procfs_path(value)
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Module
