@@ -297,15 +297,7 @@ impl View for Iotop {
 /// one frame.
 pub fn run(args: &Args) -> sysgauge::Result<()> {
     let mut view = Iotop::new()?;
-    if !live::is_live(args.once, args.json) {
-        std::thread::sleep(args.interval);
-        view.sample()?;
-        if args.json {
-            return super::print_json(&view.shown);
-        }
-        return live::print_once(&view);
-    }
-    live::run(&mut view, args.interval)
+    live::run_or_once(&mut view, args.once, args.json, args.interval, |v| &v.shown)
 }
 
 #[cfg(test)]

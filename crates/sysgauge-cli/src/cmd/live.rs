@@ -331,6 +331,27 @@ pub fn run(view: &mut impl View, interval: Duration) -> sysgauge::Result<()> {
     }
 }
 
+/// What each live view's `run` does: the live view on a terminal; else, or with `once` or
+/// `json`, one sample taken `interval` after the first reading, printed as a text frame or
+/// as the JSON of `shown(view)`.
+pub fn run_or_once<V: View, T: serde::Serialize>(
+    view: &mut V,
+    once: bool,
+    json: bool,
+    interval: Duration,
+    shown: impl Fn(&V) -> &T,
+) -> sysgauge::Result<()> {
+    if !is_live(once, json) {
+        std::thread::sleep(interval);
+        view.sample()?;
+        if json {
+            return super::print_json(shown(view));
+        }
+        return print_once(view);
+    }
+    run(view, interval)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

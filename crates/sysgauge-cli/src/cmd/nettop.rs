@@ -284,15 +284,7 @@ pub fn run(args: &Args) -> sysgauge::Result<()> {
     // no time, does).
     let shown = compare(&last, &last);
     let mut view = Nettop { last, shown };
-    if !live::is_live(args.once, args.json) {
-        std::thread::sleep(args.interval);
-        view.sample()?;
-        if args.json {
-            return super::print_json(&view.shown);
-        }
-        return live::print_once(&view);
-    }
-    live::run(&mut view, args.interval)
+    live::run_or_once(&mut view, args.once, args.json, args.interval, |v| &v.shown)
 }
 
 #[cfg(test)]
