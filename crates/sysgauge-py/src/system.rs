@@ -390,6 +390,39 @@ fn sum_counters<'a, T: Counters + 'a, const N: usize>(
     total
 }
 
+/// What `disk_io_counters` and `net_io_counters` share: with no device, `{}` per device or
+/// `None` in all; else the counters (wrap-corrected by `memory` when given) by name, or
+/// their field-by-field sum made into a tuple by `total`.
+fn io_counters<'py, T: Counters, const N: usize>(
+    py: Python<'py>,
+    raw: BTreeMap<String, T>,
+    per_device: bool,
+    memory: Option<&'static Mutex<NoWrap<T>>>,
+    one: impl Fn(&T) -> PyResult<Bound<'py, PyAny>>,
+    total: impl FnOnce([u128; N]) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if raw.is_empty() {
+        return Ok(if per_device {
+            PyDict::new(py).into_any()
+        } else {
+            py.None().into_bound(py)
+        });
+    }
+    let counters = match memory {
+        Some(m) => lock(m).apply(raw),
+        None => raw,
+    };
+    if per_device {
+        let dict = PyDict::new(py);
+        for (name, c) in &counters {
+            dict.set_item(name, one(c)?)?;
+        }
+        Ok(dict.into_any())
+    } else {
+        total(sum_counters(counters.values()))
+    }
+}
+
 fn lock<T>(m: &'static Mutex<NoWrap<T>>) -> MutexGuard<'static, NoWrap<T>> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -433,28 +466,14 @@ pub(crate) fn disk_io_counters(
         sysgauge::disk_io_counters_raw_disks()
     }
     .py(py)?;
-    if raw.is_empty() {
-        return Ok(if perdisk.0 {
-            PyDict::new(py).into_any()
-        } else {
-            py.None().into_bound(py)
-        });
-    }
-    let counters = if nowrap.0 {
-        lock(&DISK_NOWRAP).apply(raw)
-    } else {
-        raw
-    };
-    if perdisk.0 {
-        let dict = PyDict::new(py);
-        for (name, d) in &counters {
-            dict.set_item(name, sdiskio(py, reg, d)?)?;
-        }
-        Ok(dict.into_any())
-    } else {
-        let total: [u128; 9] = sum_counters(counters.values());
-        reg.make(py, &reg.sdiskio, PyTuple::new(py, total)?)
-    }
+    io_counters::<_, 9>(
+        py,
+        raw,
+        perdisk.0,
+        nowrap.0.then_some(&DISK_NOWRAP),
+        |d| sdiskio(py, reg, d),
+        |total| reg.make(py, &reg.sdiskio, PyTuple::new(py, total)?),
+    )
 }
 
 /// psutil's `disk_io_counters.cache_clear()`.
@@ -494,28 +513,14 @@ pub(crate) fn net_io_counters(
 ) -> PyResult<Bound<'_, PyAny>> {
     let reg = Registry::get(py)?;
     let raw = sysgauge::net_io_counters_raw().py(py)?;
-    if raw.is_empty() {
-        return Ok(if pernic.0 {
-            PyDict::new(py).into_any()
-        } else {
-            py.None().into_bound(py)
-        });
-    }
-    let counters = if nowrap.0 {
-        lock(&NET_NOWRAP).apply(raw)
-    } else {
-        raw
-    };
-    if pernic.0 {
-        let dict = PyDict::new(py);
-        for (name, n) in &counters {
-            dict.set_item(name, snetio(py, reg, n)?)?;
-        }
-        Ok(dict.into_any())
-    } else {
-        let total: [u128; 8] = sum_counters(counters.values());
-        reg.make(py, &reg.snetio, PyTuple::new(py, total)?)
-    }
+    io_counters::<_, 8>(
+        py,
+        raw,
+        pernic.0,
+        nowrap.0.then_some(&NET_NOWRAP),
+        |n| snetio(py, reg, n),
+        |total| reg.make(py, &reg.snetio, PyTuple::new(py, total)?),
+    )
 }
 
 /// psutil's `net_io_counters.cache_clear()`.
