@@ -46,3 +46,23 @@ pub fn stopped(kid: Kid, comm: &str) -> Kid {
     kid.stop();
     kid
 }
+
+/// A directory of its own under the system temp dir (`sgcli-<tag>-<pid>`), emptied when
+/// made and removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    /// Makes `sgcli-<tag>-<this pid>`, empty.
+    pub fn new(tag: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("sgcli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
