@@ -118,23 +118,8 @@ fn json_keys_are_in_psutil_order() {
     let vm_at = out.find("\"virtual_memory\"").unwrap();
     let sw_at = out.find("\"swap_memory\"").unwrap();
     assert!(vm_at < sw_at, "virtual_memory comes first");
-    order(
-        &[
-            "total",
-            "available",
-            "percent",
-            "used",
-            "free",
-            "active",
-            "inactive",
-            "buffers",
-            "cached",
-            "shared",
-            "slab",
-        ],
-        vm_at,
-    );
-    order(&["total", "used", "free", "percent", "sin", "sout"], sw_at);
+    order(&common::SVMEM_FIELDS, vm_at);
+    order(&common::SSWAP_FIELDS, sw_at);
 }
 
 #[test]

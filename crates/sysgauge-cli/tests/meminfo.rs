@@ -18,20 +18,8 @@ const MIB: i128 = 1024 * 1024;
 /// Slack on top of the bracket (the kernel folds per-CPU counters in batches of a few MiB).
 const SLACK: i128 = 16 * MIB;
 
-const MEMORY: [&str; 11] = [
-    "total",
-    "available",
-    "percent",
-    "used",
-    "free",
-    "active",
-    "inactive",
-    "buffers",
-    "cached",
-    "shared",
-    "slab",
-];
-const SWAP: [&str; 6] = ["total", "used", "free", "percent", "sin", "sout"];
+const MEMORY: [&str; 11] = common::SVMEM_FIELDS;
+const SWAP: [&str; 6] = common::SSWAP_FIELDS;
 
 /// `/proc/<file>` as name -> number (the first number after the name), read simply.
 fn numbers(file: &str, sep: char) -> BTreeMap<String, i128> {

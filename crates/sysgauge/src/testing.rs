@@ -339,3 +339,21 @@ pub fn cpu_ticks(pid: i32) -> u64 {
     // Fields after the comm: state is field 3, so utime (14) and stime (15) are 11, 12.
     f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
 }
+
+/// psutil's `svmem` field names on Linux, in order (`virtual_memory()`).
+pub const SVMEM_FIELDS: [&str; 11] = [
+    "total",
+    "available",
+    "percent",
+    "used",
+    "free",
+    "active",
+    "inactive",
+    "buffers",
+    "cached",
+    "shared",
+    "slab",
+];
+
+/// psutil's `sswap` field names, in order (`swap_memory()`).
+pub const SSWAP_FIELDS: [&str; 6] = ["total", "used", "free", "percent", "sin", "sout"];

@@ -76,19 +76,7 @@ fn fields_are_consistent() {
     }
     // Field order and names are psutil's.
     let json = serde_json::to_string(&v).unwrap();
-    let keys = [
-        "total",
-        "available",
-        "percent",
-        "used",
-        "free",
-        "active",
-        "inactive",
-        "buffers",
-        "cached",
-        "shared",
-        "slab",
-    ];
+    let keys = common::SVMEM_FIELDS;
     let pos: Vec<usize> = keys
         .iter()
         .map(|k| json.find(&format!("\"{k}\":")).unwrap())
