@@ -196,6 +196,8 @@ fn sweep_cpu_percent_of_a_busy_child() {
 fn nice_in_a_sweep_and_live_in_a_oneshot() {
     let kid = Kid::spawn(Command::new("nice").args(["-n", "7", "sleep", "30"]));
     common::wait_comm(kid.pid(), "sleep");
+    // Asleep in nanosleep, not still starting up: the status below is then stable.
+    common::wait_state(kid.pid(), b'S');
     let p = Processes::new()
         .iter(&[Attr::Nice], AttrValue::None)
         .unwrap()
