@@ -7,20 +7,22 @@
 #   scripts/python-dev.sh typecheck  ... then run mypy --strict on the package (installs mypy)
 #   scripts/python-dev.sh python [ARGS] ... then run the environment's python
 #   scripts/python-dev.sh shell      ... then open a shell with the environment active
+#   scripts/python-dev.sh conformance [ARGS]  dev build, then psutil 7.2.2's own test suite
+#                                    against sysgauge (python/conformance/run.py ARGS)
 #
-# The first run creates .venv-py with $SYSGAUGE_PYTHON (default python3, CPython >= 3.11) and
+# The first run creates .venv-py (or $SYSGAUGE_VENV) with $SYSGAUGE_PYTHON (default python3, CPython >= 3.11) and
 # installs maturin, pytest and psutil 7.2.2 (the oracle the tests compare against) from PyPI.
 # The Rust build goes to the workspace's target/ directory, shared with cargo.
 set -euo pipefail
 cmd=${1:-build}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  build | test | typecheck | python | shell) ;;
-  *) echo "usage: $0 [build | test [PYTEST ARGS] | typecheck | python [ARGS] | shell]" >&2
+  build | test | typecheck | python | shell | conformance) ;;
+  *) echo "usage: $0 [build | test [PYTEST ARGS] | typecheck | python [ARGS] | shell | conformance [ARGS]]" >&2
      exit 2 ;;
 esac
 root=$(cd "$(dirname "$0")/.." && pwd)
-venv="$root/.venv-py"
+venv=${SYSGAUGE_VENV:-$root/.venv-py}
 PYTHON=${SYSGAUGE_PYTHON:-python3}
 
 if [ ! -x "$venv/bin/python" ]; then
@@ -35,10 +37,10 @@ fi
 export VIRTUAL_ENV="$venv"
 export PATH="$venv/bin:$PATH"
 unset CONDA_PREFIX
-# Tests use the dev profile, which shares the library's build with `cargo test`; everything
-# else (timings included) gets the release build.
+# Tests (pytest and psutil's suite) use the dev profile, which shares the library's build with
+# `cargo test`; everything else (timings included) gets the release build.
 profile=--release
-[ "$cmd" = test ] && profile=
+case "$cmd" in test | conformance) profile= ;; esac
 (cd "$root/python" && maturin develop $profile --quiet)
 
 case "$cmd" in
@@ -49,5 +51,6 @@ case "$cmd" in
       "$vpy" -m pip install --quiet --disable-pip-version-check mypy
     cd "$root/python" && exec "$vpy" -m mypy --strict -p sysgauge "$@" ;;
   python) exec "$vpy" "$@" ;;
+  conformance) exec "$vpy" "$root/python/conformance/run.py" "$@" ;;
   shell) exec "${SHELL:-bash}" -i ;;
 esac

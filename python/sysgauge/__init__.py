@@ -70,7 +70,7 @@ from ._common import (
     TimeoutExpired,
     ZombieProcess,
 )
-from ._process import Process, process_iter
+from ._process import Popen, Process, process_iter, wait_procs
 
 if not LINUX:  # pragma: no cover
     raise NotImplementedError(f"sysgauge supports Linux only, not {_sys.platform}")
@@ -120,9 +120,9 @@ __all__ = [
     "BSD", "FREEBSD", "LINUX", "NETBSD", "OPENBSD", "MACOS", "OSX", "POSIX",
     "SUNOS", "WINDOWS", "AIX",
     # classes
-    "Process",
+    "Process", "Popen",
     # functions
-    "pid_exists", "pids", "process_iter",
+    "pid_exists", "pids", "process_iter", "wait_procs",
     "virtual_memory", "swap_memory",
     "cpu_times", "cpu_percent", "cpu_times_percent", "cpu_count", "cpu_stats",
     "net_io_counters", "net_connections", "net_if_addrs", "net_if_stats",

@@ -249,3 +249,15 @@ def _cache_clear() -> None:
 
 
 process_iter.cache_clear = _cache_clear  # type: ignore[attr-defined]
+
+
+class Popen(Process):
+    """psutil's Popen: a subprocess.Popen whose object is also a Process (not built yet)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError("sysgauge.Popen is not built yet")
+
+
+def wait_procs(procs: Iterable[Process], timeout: float | None = None, callback: Any = None) -> Any:
+    """psutil's wait_procs (not built yet)."""
+    raise NotImplementedError("sysgauge.wait_procs is not built yet")
