@@ -1,6 +1,6 @@
-//! Memory: `virtual_memory` and `swap_memory`.
+//! Memory: `virtual_memory` and `swap_memory`; `heap_info` and `heap_trim` (this process's malloc).
 //!
-//! Both read `/proc/meminfo` below the procfs root ([`Roots`]), like psutil 7.2.2, so that
+//! The first two read `/proc/meminfo` below the procfs root ([`Roots`]), like psutil 7.2.2, so that
 //! pointing the root at a container's (or lxcfs's) `/proc` reports that container's memory.
 //!
 //! ```no_run
@@ -104,4 +104,45 @@ pub fn virtual_memory() -> Result<VirtualMemory> {
 /// ```
 pub fn swap_memory() -> Result<SwapMemory> {
     backend::swap_memory(&Roots::current())
+}
+
+/// The C allocator's view of this process's heap (psutil's `pheap` on Linux), in bytes.
+///
+/// From glibc's `mallinfo2()` (`mallinfo()` before glibc 2.33): it covers every allocation
+/// made through malloc in this process, by Rust code (the default allocator), C libraries
+/// and the Python interpreter alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HeapInfo {
+    /// Bytes handed out by malloc from its heap arenas and still in use (`uordblks`).
+    pub heap_used: u64,
+    /// Bytes of the large blocks malloc served by `mmap` and still in use (`hblkhd`).
+    pub mmap_used: u64,
+}
+
+/// This process's malloc statistics; see [`HeapInfo`].
+///
+/// [`Error::Unsupported`](crate::Error::Unsupported) where the C library is not glibc (as
+/// psutil, which has no `heap_info` there).
+///
+/// ```no_run
+/// let h = sysgauge::heap_info()?;
+/// println!("{} bytes in the heap, {} in mmap'ed blocks", h.heap_used, h.mmap_used);
+/// # Ok::<(), sysgauge::Error>(())
+/// ```
+pub fn heap_info() -> Result<HeapInfo> {
+    crate::platform::linux::sys::heap::mallinfo()
+        .map(|(heap_used, mmap_used)| HeapInfo {
+            heap_used,
+            mmap_used,
+        })
+        .ok_or_else(|| crate::Error::unsupported("heap_info needs glibc's mallinfo"))
+}
+
+/// Asks malloc to give free heap memory back to the kernel (glibc's `malloc_trim(0)`);
+/// `true` when some was released.
+///
+/// [`Error::Unsupported`](crate::Error::Unsupported) where the C library is not glibc.
+pub fn heap_trim() -> Result<bool> {
+    crate::platform::linux::sys::heap::malloc_trim()
+        .ok_or_else(|| crate::Error::unsupported("heap_trim needs glibc's malloc_trim"))
 }

@@ -3,6 +3,7 @@
 #![allow(unsafe_code)]
 pub(crate) mod clock;
 pub(crate) mod filestat;
+pub(crate) mod heap;
 pub(crate) mod ifaddrs;
 pub(crate) mod netif;
 pub(crate) mod nprocs;
