@@ -182,6 +182,17 @@ pub fn disk_io_counters_raw_disks() -> Result<BTreeMap<String, DiskIoCounters>> 
     backend::disk_io_counters(&Roots::current(), false)
 }
 
+/// [`disk_io_counters_raw`] as a list in the kernel's order (that of `<procfs>/diskstats`),
+/// which is the order of psutil's dict.
+pub fn disk_io_counters_raw_ordered() -> Result<Vec<(String, DiskIoCounters)>> {
+    backend::disk_io_counters_ordered(&Roots::current(), true)
+}
+
+/// [`disk_io_counters_raw_disks`] as a list in the kernel's order (psutil's dict order).
+pub fn disk_io_counters_raw_disks_ordered() -> Result<Vec<(String, DiskIoCounters)>> {
+    backend::disk_io_counters_ordered(&Roots::current(), false)
+}
+
 static NOWRAP: Mutex<NoWrap<DiskIoCounters>> = Mutex::new(NoWrap::new());
 
 fn nowrap() -> MutexGuard<'static, NoWrap<DiskIoCounters>> {

@@ -32,6 +32,7 @@ pub mod human;
 pub mod memory;
 pub mod net;
 pub mod nowrap;
+mod order;
 pub mod platform;
 pub mod process;
 pub mod roots;

@@ -107,6 +107,12 @@ pub fn net_io_counters_raw() -> Result<BTreeMap<String, NetIoCounters>> {
     imp::net::net_io_counters(&Roots::current())
 }
 
+/// [`net_io_counters_raw`] as a list in the order of `<procfs>/net/dev` (a name listed twice
+/// at its first line's place, with its last line's counters): the order of psutil's dict.
+pub fn net_io_counters_raw_ordered() -> Result<Vec<(String, NetIoCounters)>> {
+    imp::net::net_io_counters_ordered(&Roots::current())
+}
+
 /// The process-wide wrap-around memory behind [`net_io_counters`] and
 /// [`net_io_counters_pernic`] (psutil's cache for `psutil.net_io_counters`).
 static NOWRAP: Mutex<NoWrap<NetIoCounters>> = Mutex::new(NoWrap::new());
@@ -236,6 +242,13 @@ pub fn net_if_addrs() -> Result<BTreeMap<String, Vec<NicAddr>>> {
     imp::net::net_if_addrs()
 }
 
+/// [`net_if_addrs`] as a list in psutil's dict order: the `getifaddrs` entries sorted by
+/// family (stably), each interface where its first entry then falls (so interfaces with an
+/// IPv4 address come first, in the kernel's order).
+pub fn net_if_addrs_ordered() -> Result<Vec<(String, Vec<NicAddr>)>> {
+    imp::net::net_if_addrs_ordered()
+}
+
 /// A link's duplex mode; serializes to psutil's `NicDuplex` number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
@@ -285,6 +298,11 @@ pub struct NicStats {
 /// ```
 pub fn net_if_stats() -> Result<BTreeMap<String, NicStats>> {
     imp::net::net_if_stats(&Roots::current())
+}
+
+/// [`net_if_stats`] as a list in the order of `<procfs>/net/dev` (psutil's dict order).
+pub fn net_if_stats_ordered() -> Result<Vec<(String, NicStats)>> {
+    imp::net::net_if_stats_ordered(&Roots::current())
 }
 
 #[cfg(test)]

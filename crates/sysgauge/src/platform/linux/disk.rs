@@ -248,6 +248,17 @@ pub(crate) fn disk_io_counters(
     roots: &Roots,
     perdisk: bool,
 ) -> Result<BTreeMap<String, DiskIoCounters>> {
+    Ok(disk_io_counters_ordered(roots, perdisk)?
+        .into_iter()
+        .collect())
+}
+
+/// [`disk_io_counters`] in the order of `<procfs>/diskstats` (or of the `<sysfs>/block`
+/// listing), a repeated name at its first place with its last counters: psutil's dict order.
+pub(crate) fn disk_io_counters_ordered(
+    roots: &Roots,
+    perdisk: bool,
+) -> Result<Vec<(String, DiskIoCounters)>> {
     let proc_path = roots.proc("diskstats");
     let sys_block = roots.sys("block");
     let devices = if perdisk {
@@ -255,10 +266,10 @@ pub(crate) fn disk_io_counters(
     } else {
         storage_devices(roots)?
     };
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     let mut add = |name: String, s: &diskstats::DiskStat, path: &Path| -> Result<()> {
         if perdisk || is_listed(&devices, &name) {
-            out.insert(name, counters(s, path)?);
+            out.push((name, counters(s, path)?));
         }
         Ok(())
     };
@@ -282,7 +293,7 @@ pub(crate) fn disk_io_counters(
         }
         Err(e) => return Err(e),
     }
-    Ok(out)
+    Ok(crate::order::dict_order(out))
 }
 
 /// The `stat` files below each `<sysfs>/block/<dev>` (the disk's own and its partitions'),

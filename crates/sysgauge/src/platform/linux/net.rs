@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::net::{AddressFamily, NetIoCounters, NicAddr, NicDuplex, NicStats};
+use crate::order::dict_order;
 use crate::platform::linux::fs;
 use crate::platform::linux::parse::net_dev::{self, NetDevEntry};
 use crate::platform::linux::sys::ifaddrs::{self, IfAddr, SockAddr};
@@ -36,14 +37,17 @@ fn counters(e: &NetDevEntry) -> NetIoCounters {
 /// Every interface's raw counters from `<procfs>/net/dev`; a repeated name keeps its last
 /// line.
 pub(crate) fn net_io_counters(roots: &Roots) -> Result<BTreeMap<String, NetIoCounters>> {
+    Ok(net_io_counters_ordered(roots)?.into_iter().collect())
+}
+
+/// [`net_io_counters`] in the file's order (a repeated name at its first line's place, with
+/// its last line's counters), the order of psutil's dict.
+pub(crate) fn net_io_counters_ordered(roots: &Roots) -> Result<Vec<(String, NetIoCounters)>> {
     let entries = fs::with_file(&roots.proc("net/dev"), net_dev::net_dev)?;
-    Ok(entries
-        .into_iter()
-        .map(|e| {
-            let c = counters(&e);
-            (e.name, c)
-        })
-        .collect())
+    Ok(dict_order(entries.into_iter().map(|e| {
+        let c = counters(&e);
+        (e.name, c)
+    })))
 }
 
 /// A hardware address as psutil writes it: lowercase hex bytes joined by `:`.
@@ -69,8 +73,9 @@ fn text(a: Option<SockAddr>) -> Option<String> {
 /// cannot be decoded are dropped; the `ifa_ifu` address is the broadcast address on an
 /// `IFF_BROADCAST` interface, else the peer on an `IFF_POINTOPOINT` one, else unused; a
 /// hardware address with fewer than six bytes is padded with `:00`; entries are stably
-/// sorted by family and grouped by name.
-fn group_addrs(raw: Vec<IfAddr>) -> BTreeMap<String, Vec<NicAddr>> {
+/// sorted by family and grouped by name, the names in the order they first appear then (as
+/// psutil's dict).
+fn group_addrs(raw: Vec<IfAddr>) -> Vec<(String, Vec<NicAddr>)> {
     let broadcast_flag = libc::IFF_BROADCAST as u32;
     let ptp_flag = libc::IFF_POINTOPOINT as u32;
     let mut rows: Vec<(String, NicAddr)> = Vec::with_capacity(raw.len());
@@ -105,17 +110,25 @@ fn group_addrs(raw: Vec<IfAddr>) -> BTreeMap<String, Vec<NicAddr>> {
         ));
     }
     rows.sort_by_key(|(_, a)| a.family);
-    let mut out: BTreeMap<String, Vec<NicAddr>> = BTreeMap::new();
+    let mut out: Vec<(String, Vec<NicAddr>)> = Vec::new();
     for (name, addr) in rows {
-        out.entry(name).or_default().push(addr);
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, addrs)) => addrs.push(addr),
+            None => out.push((name, vec![addr])),
+        }
     }
     out
 }
 
-/// Every interface's addresses, from `getifaddrs(3)`.
-pub(crate) fn net_if_addrs() -> Result<BTreeMap<String, Vec<NicAddr>>> {
+/// Every interface's addresses, from `getifaddrs(3)`, in psutil's dict order.
+pub(crate) fn net_if_addrs_ordered() -> Result<Vec<(String, Vec<NicAddr>)>> {
     let raw = ifaddrs::getifaddrs().map_err(|e| Error::io("getifaddrs()", e))?;
     Ok(group_addrs(raw))
+}
+
+/// Every interface's addresses, from `getifaddrs(3)`.
+pub(crate) fn net_if_addrs() -> Result<BTreeMap<String, Vec<NicAddr>>> {
+    Ok(net_if_addrs_ordered()?.into_iter().collect())
 }
 
 /// The `IFF_*` flags psutil names, in bit order.
@@ -204,12 +217,17 @@ fn nic_stats(sock: &NetIfSocket, nic: &str) -> Result<Option<NicStats>> {
 
 /// The status of every interface named in `<procfs>/net/dev`.
 pub(crate) fn net_if_stats(roots: &Roots) -> Result<BTreeMap<String, NicStats>> {
-    let names = net_io_counters(roots)?;
+    Ok(net_if_stats_ordered(roots)?.into_iter().collect())
+}
+
+/// [`net_if_stats`] in `<procfs>/net/dev`'s order (psutil's dict order).
+pub(crate) fn net_if_stats_ordered(roots: &Roots) -> Result<Vec<(String, NicStats)>> {
+    let names = net_io_counters_ordered(roots)?;
     let sock = NetIfSocket::open().map_err(|e| Error::io("socket(AF_INET, SOCK_DGRAM)", e))?;
-    let mut out = BTreeMap::new();
-    for nic in names.keys() {
-        if let Some(st) = nic_stats(&sock, nic)? {
-            out.insert(nic.clone(), st);
+    let mut out = Vec::with_capacity(names.len());
+    for (nic, _) in names {
+        if let Some(st) = nic_stats(&sock, &nic)? {
+            out.push((nic, st));
         }
     }
     drop(sock);
@@ -450,11 +468,14 @@ mod tests {
             e("tun1", p2p, libc::AF_PACKET, None, None, None),
             e("x", bc, 99, ip("1.2.3.4"), None, None),
         ];
-        let m = group_addrs(raw);
+        let ordered = group_addrs(raw);
+        // psutil's dict order: names as they first appear once sorted by family (tun0 and
+        // eth0 and lo have IPv4 addresses, in getifaddrs order; ipip0 only a link one).
         assert_eq!(
-            m.keys().map(String::as_str).collect::<Vec<_>>(),
-            ["eth0", "ipip0", "lo", "tun0"]
+            ordered.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            ["tun0", "eth0", "lo", "ipip0"]
         );
+        let m: BTreeMap<String, Vec<NicAddr>> = ordered.into_iter().collect();
         let eth0 = &m["eth0"];
         let fams: Vec<_> = eth0.iter().map(|a| a.family).collect();
         assert_eq!(
