@@ -99,6 +99,17 @@ impl Process {
         backend::set_ionice(&self.target(), ioclass, value)
     }
 
+    /// Sets the I/O priority from raw numbers, as psutil's `ionice(ioclass, value)` hands
+    /// them to the kernel once its own argument checks have passed: `ioprio_set(2)` with
+    /// `class << 13 | value`, not checked here (the kernel's `EINVAL` is
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument); since Linux 5.17 the
+    /// kernel reads the class from three bits, so class 99 is class 3). Prefer
+    /// [`Process::set_ionice`]; this one gives psutil's exact outcome for odd numbers.
+    /// Identity checks as [`Process::set_nice`].
+    pub fn set_ionice_raw(&self, class: i32, value: i32) -> Result<()> {
+        backend::set_ionice_raw(&self.target(), class, value)
+    }
+
     /// The `(soft, hard)` limits of `resource` (one of the `RLIMIT_*` constants) in the
     /// resource's unit (bytes, seconds, a count...), [`crate::RLIM_INFINITY`] (-1) for no
     /// limit (psutil's `rlimit(resource)`), from `prlimit(2)`. An unknown resource is

@@ -392,6 +392,13 @@ impl Process {
         f(&view)
     }
 
+    /// The same process (pid and start time) with nothing kept: outside any oneshot and
+    /// without the values a [`crate::process_iter`] sweep fetched, so every getter reads
+    /// anew. It still shares [`Process::cpu_percent`]'s last sample with `self`.
+    pub fn fresh(&self) -> Process {
+        self.with_prefetched(None)
+    }
+
     /// This process with the values `prefetched` attached (for [`crate::process_iter`]).
     pub(crate) fn with_prefetched(&self, prefetched: Option<Prefetched>) -> Process {
         Process {

@@ -187,6 +187,11 @@ fn scan_socket_fds(fd: &OwnedFd, mut f: impl FnMut(u64, i32)) -> io::Result<()> 
                     f(inode, num);
                 }
             }
+            // A refused link (another user's process seen without privilege): psutil's
+            // AccessDenied for this process.
+            Err(e) if e == rustix::io::Errno::ACCESS || e == rustix::io::Errno::PERM => {
+                return Err(e.into())
+            }
             // Closed meanwhile (ENOENT), or not a link: psutil skips both.
             Err(_) => continue,
         }

@@ -56,6 +56,12 @@ pub(crate) fn set_ionice(t: &Target, ioclass: IoClass, value: Option<i32>) -> Re
     act(t, |pid| sys::ioprio_set(pid, ioclass.as_raw(), value))
 }
 
+/// `ioprio_set(2)` with the raw numbers, unchecked (psutil's call once its Python-side
+/// checks passed).
+pub(crate) fn set_ionice_raw(t: &Target, class: i32, value: i32) -> Result<()> {
+    act(t, |pid| sys::ioprio_set_unchecked(pid, class, value))
+}
+
 /// psutil: a `prlimit` that answers `ENOSYS` on a zombie is [`Error::ZombieProcess`].
 fn zombie_or(t: &Target, e: Error) -> Error {
     if matches!(e, Error::Unsupported { .. }) {

@@ -454,10 +454,18 @@ pub(crate) fn check_ioprio(class: i32, value: i32) -> Result<()> {
 /// `IOPRIO_CLASS_RT` needs `CAP_SYS_ADMIN` (or `CAP_SYS_NICE`), else
 /// [`Error::AccessDenied`].
 pub(crate) fn ioprio_set(pid: i32, class: i32, value: i32) -> Result<()> {
+    to_pid(pid, "ioprio_set")?;
+    check_ioprio(class, value)?;
+    ioprio_set_unchecked(pid, class, value)
+}
+
+/// `ioprio_set(IOPRIO_WHO_PROCESS, pid, class << 13 | value)` with the numbers as given,
+/// as psutil's C extension makes the call: the kernel judges them (its `EINVAL` is
+/// [`Error::InvalidArgument`]; since Linux 5.17 it reads the class from three bits only).
+pub(crate) fn ioprio_set_unchecked(pid: i32, class: i32, value: i32) -> Result<()> {
     const CALL: &str = "ioprio_set";
     to_pid(pid, CALL)?;
-    check_ioprio(class, value)?;
-    let prio: libc::c_int = (class << IOPRIO_CLASS_SHIFT) | value;
+    let prio: libc::c_int = class.wrapping_shl(IOPRIO_CLASS_SHIFT) | value;
     // SAFETY: ioprio_set(2) takes three integers and touches no memory of ours.
     let rc = unsafe { libc::syscall(libc::SYS_ioprio_set, IOPRIO_WHO_PROCESS, pid, prio) };
     if rc < 0 {
