@@ -7,13 +7,11 @@ crosses into Rust once and comes back with finished Python values.
 Linux only, CPython 3.11 and later.
 """
 
-from __future__ import annotations
-
 import os as _os
 import sys as _sys
 import time as _time
 import types as _types
-from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
+import typing as _t
 
 from . import _ntuples
 from . import _sysgauge as _rs
@@ -154,13 +152,13 @@ except Exception:  # noqa: BLE001 - a missing /proc must not break the import
     pass
 
 
-@overload
-def cpu_percent(interval: float | None = None, percpu: Literal[False] = False) -> float: ...
-@overload
-def cpu_percent(interval: float | None, percpu: Literal[True]) -> list[float]: ...
-@overload
-def cpu_percent(*, percpu: Literal[True]) -> list[float]: ...
-@overload
+@_t.overload
+def cpu_percent(interval: float | None = None, percpu: _t.Literal[False] = False) -> float: ...
+@_t.overload
+def cpu_percent(interval: float | None, percpu: _t.Literal[True]) -> list[float]: ...
+@_t.overload
+def cpu_percent(*, percpu: _t.Literal[True]) -> list[float]: ...
+@_t.overload
 def cpu_percent(interval: float | None = None, percpu: bool = False) -> float | list[float]: ...
 def cpu_percent(interval: float | None = None, percpu: bool = False) -> float | list[float]:
     """System-wide CPU utilization in percent (a list per CPU with *percpu*).
@@ -178,17 +176,17 @@ def cpu_percent(interval: float | None = None, percpu: bool = False) -> float | 
     return _rs.cpu_percent(percpu)
 
 
-@overload
+@_t.overload
 def cpu_times_percent(
-    interval: float | None = None, percpu: Literal[False] = False
+    interval: float | None = None, percpu: _t.Literal[False] = False
 ) -> _ntuples.scputimes: ...
-@overload
+@_t.overload
 def cpu_times_percent(
-    interval: float | None, percpu: Literal[True]
+    interval: float | None, percpu: _t.Literal[True]
 ) -> list[_ntuples.scputimes]: ...
-@overload
-def cpu_times_percent(*, percpu: Literal[True]) -> list[_ntuples.scputimes]: ...
-@overload
+@_t.overload
+def cpu_times_percent(*, percpu: _t.Literal[True]) -> list[_ntuples.scputimes]: ...
+@_t.overload
 def cpu_times_percent(
     interval: float | None = None, percpu: bool = False
 ) -> _ntuples.scputimes | list[_ntuples.scputimes]: ...
@@ -216,24 +214,49 @@ virtual_memory = _rs.virtual_memory
 swap_memory = _rs.swap_memory
 
 
+def _has_heap_info() -> bool:
+    try:
+        _rs.heap_info()
+    except NotImplementedError:
+        return False
+    return True
+
+
+# As psutil: heap_info() and heap_trim() exist where the C library is glibc.
+if _has_heap_info():
+
+    def heap_info() -> _ntuples.pheap:
+        """This process's C heap as glibc's malloc accounts it (mallinfo2): bytes in use in
+        its arenas (heap_used) and in blocks it mapped with mmap (mmap_used). Covers every
+        malloc of the process, by Python, C extensions and Rust code alike."""
+        return _ntuples.pheap(*_rs.heap_info())
+
+    def heap_trim() -> None:
+        """Ask malloc to return unused heap memory to the kernel (glibc's malloc_trim(0)),
+        e.g. before measuring heap_info() to find leaks."""
+        _rs.heap_trim()
+
+    __all__ += ["heap_info", "heap_trim"]
+
+
 # --- disks --------------------------------------------------------------------------------
 
 disk_partitions = _rs.disk_partitions
 disk_usage = _rs.disk_usage
 
 
-if TYPE_CHECKING:
+if _t.TYPE_CHECKING:
 
-    class _DiskIoCounters(Protocol):
-        @overload
+    class _DiskIoCounters(_t.Protocol):
+        @_t.overload
         def __call__(
-            self, perdisk: Literal[False] = False, nowrap: bool = True
+            self, perdisk: _t.Literal[False] = False, nowrap: bool = True
         ) -> _ntuples.sdiskio | None: ...
-        @overload
+        @_t.overload
         def __call__(
-            self, perdisk: Literal[True], nowrap: bool = True
+            self, perdisk: _t.Literal[True], nowrap: bool = True
         ) -> dict[str, _ntuples.sdiskio]: ...
-        @overload
+        @_t.overload
         def __call__(
             self, perdisk: bool = False, nowrap: bool = True
         ) -> _ntuples.sdiskio | dict[str, _ntuples.sdiskio] | None: ...
@@ -254,18 +277,18 @@ else:
 # --- network ------------------------------------------------------------------------------
 
 
-if TYPE_CHECKING:
+if _t.TYPE_CHECKING:
 
-    class _NetIoCounters(Protocol):
-        @overload
+    class _NetIoCounters(_t.Protocol):
+        @_t.overload
         def __call__(
-            self, pernic: Literal[False] = False, nowrap: bool = True
+            self, pernic: _t.Literal[False] = False, nowrap: bool = True
         ) -> _ntuples.snetio | None: ...
-        @overload
+        @_t.overload
         def __call__(
-            self, pernic: Literal[True], nowrap: bool = True
+            self, pernic: _t.Literal[True], nowrap: bool = True
         ) -> dict[str, _ntuples.snetio]: ...
-        @overload
+        @_t.overload
         def __call__(
             self, pernic: bool = False, nowrap: bool = True
         ) -> _ntuples.snetio | dict[str, _ntuples.snetio] | None: ...
@@ -316,7 +339,7 @@ pid_exists = _rs.pid_exists
 class _Module(_types.ModuleType):
     """The package's module type: assigning PROCFS_PATH also points the Rust core there."""
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: _t.Any) -> None:
         if name == "PROCFS_PATH":
             _rs.set_procfs_path(value)
         super().__setattr__(name, value)

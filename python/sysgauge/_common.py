@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import os
+import signal
 import socket
 import sys
 from typing import Any
@@ -104,6 +105,20 @@ IOPRIO_CLASS_NONE = IOPriority.IOPRIO_CLASS_NONE
 IOPRIO_CLASS_RT = IOPriority.IOPRIO_CLASS_RT
 IOPRIO_CLASS_BE = IOPriority.IOPRIO_CLASS_BE
 IOPRIO_CLASS_IDLE = IOPriority.IOPRIO_CLASS_IDLE
+
+# How Process.wait() reports a death by signal: minus the signal number, as a member named
+# after the signal (Negsignal.SIGTERM == -15), as psutil does.
+_NEGSIGNALS = {s.name: -s.value for s in signal.Signals}
+Negsignal = enum.IntEnum("Negsignal", _NEGSIGNALS)  # type: ignore[misc]
+
+
+def _negsig(code: int) -> int:
+    """*code* as Negsignal's member when it is minus a known signal number."""
+    try:
+        return Negsignal(code)
+    except ValueError:
+        return code
+
 
 # The family of a hardware address in net_if_addrs(): AF_PACKET on Linux, under psutil's name.
 AddressFamily = enum.IntEnum("AddressFamily", {"AF_LINK": int(socket.AF_PACKET)})

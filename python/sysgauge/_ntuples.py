@@ -10,6 +10,8 @@ import socket
 from collections import namedtuple
 from typing import TYPE_CHECKING, NamedTuple, Union
 
+from ._common import IOPriority
+
 from . import _sysgauge
 
 # --- system-wide ------------------------------------------------------------------------
@@ -41,6 +43,15 @@ else:
         _ncpu = 7
     scputimes = namedtuple("scputimes", _CPU_FIELDS[:_ncpu])
     del _ncpu
+
+
+class pheap(NamedTuple):
+    """heap_info()'s result: this process's malloc statistics, in bytes."""
+
+    heap_used: int
+    """Bytes malloc handed out from its heap arenas and not yet freed (uordblks)."""
+    mmap_used: int
+    """Bytes of large blocks malloc served with mmap and not yet freed (hblkhd)."""
 
 
 class svmem(NamedTuple):
@@ -183,3 +194,109 @@ class pconn(NamedTuple):
     laddr: Union[addr, tuple[()], str]
     raddr: Union[addr, tuple[()], str]
     status: str
+
+
+class pcputimes(NamedTuple):
+    user: float
+    system: float
+    children_user: float
+    children_system: float
+    iowait: float
+
+
+class pmem(NamedTuple):
+    rss: int
+    vms: int
+    shared: int
+    text: int
+    lib: int
+    data: int
+    dirty: int
+
+
+class pfullmem(NamedTuple):
+    rss: int
+    vms: int
+    shared: int
+    text: int
+    lib: int
+    data: int
+    dirty: int
+    uss: int
+    pss: int
+    swap: int
+
+
+class pio(NamedTuple):
+    read_count: int
+    write_count: int
+    read_bytes: int
+    write_bytes: int
+    read_chars: int
+    write_chars: int
+
+
+class pctxsw(NamedTuple):
+    voluntary: int
+    involuntary: int
+
+
+class puids(NamedTuple):
+    real: int
+    effective: int
+    saved: int
+
+
+class pgids(NamedTuple):
+    real: int
+    effective: int
+    saved: int
+
+
+class pionice(NamedTuple):
+    ioclass: IOPriority
+    value: int
+
+
+class popenfile(NamedTuple):
+    path: str
+    fd: int
+    position: int
+    mode: str
+    flags: int
+
+
+class pthread(NamedTuple):
+    id: int
+    user_time: float
+    system_time: float
+
+
+class pmmap_grouped(NamedTuple):
+    path: str
+    rss: int
+    size: int
+    pss: int
+    shared_clean: int
+    shared_dirty: int
+    private_clean: int
+    private_dirty: int
+    referenced: int
+    anonymous: int
+    swap: int
+
+
+class pmmap_ext(NamedTuple):
+    addr: str
+    perms: str
+    path: str
+    rss: int
+    size: int
+    pss: int
+    shared_clean: int
+    shared_dirty: int
+    private_clean: int
+    private_dirty: int
+    referenced: int
+    anonymous: int
+    swap: int

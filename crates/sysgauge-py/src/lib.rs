@@ -31,9 +31,10 @@ mod _sysgauge {
         _cpu_prime, _cpu_times_nfields, _set_sysfs_path, _set_utmp_path, _sysfs_path, _utmp_path,
         boot_time, cpu_count, cpu_freq, cpu_percent, cpu_sample, cpu_stats, cpu_times,
         cpu_times_percent, disk_io_counters, disk_io_counters_cache_clear, disk_partitions,
-        disk_usage, getloadavg, net_connections, net_if_addrs, net_if_stats, net_io_counters,
-        net_io_counters_cache_clear, pid_exists, pids, procfs_path, sensors_battery, sensors_fans,
-        sensors_temperatures, set_procfs_path, swap_memory, users, virtual_memory, CpuSample,
+        disk_usage, getloadavg, heap_info, heap_trim, net_connections, net_if_addrs, net_if_stats,
+        net_io_counters, net_io_counters_cache_clear, pid_exists, pids, procfs_path,
+        sensors_battery, sensors_fans, sensors_temperatures, set_procfs_path, swap_memory, users,
+        virtual_memory, CpuSample,
     };
 
     #[pymodule_init]

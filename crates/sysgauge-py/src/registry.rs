@@ -32,6 +32,21 @@ pub(crate) struct Registry {
     pub shwtemp: Py<PyAny>,
     pub sbattery: Py<PyAny>,
     pub sfan: Py<PyAny>,
+    pub pcputimes: Py<PyAny>,
+    pub pmem: Py<PyAny>,
+    pub pfullmem: Py<PyAny>,
+    pub pio: Py<PyAny>,
+    pub pctxsw: Py<PyAny>,
+    pub puids: Py<PyAny>,
+    pub pgids: Py<PyAny>,
+    pub pionice: Py<PyAny>,
+    pub popenfile: Py<PyAny>,
+    pub pthread: Py<PyAny>,
+    pub pmmap_grouped: Py<PyAny>,
+    pub pmmap_ext: Py<PyAny>,
+    pub pconn: Py<PyAny>,
+    /// `IOPriority` members by value (0 none, 1 real time, 2 best effort, 3 idle).
+    iopriority: [Py<PyAny>; 4],
     /// `socket.AddressFamily` members by number: AF_UNIX, AF_INET, AF_INET6, AF_PACKET.
     families: [(i32, Py<PyAny>); 4],
     /// `socket.SocketKind`, for socket types other than the three cached below.
@@ -74,6 +89,8 @@ impl Registry {
         let fam = |n: i32| -> PyResult<(i32, Py<PyAny>)> { Ok((n, family.call1((n,))?.unbind())) };
         let duplex = common.getattr("NicDuplex")?;
         let dup = |n: i32| -> PyResult<Py<PyAny>> { Ok(duplex.call1((n,))?.unbind()) };
+        let iopriority = common.getattr("IOPriority")?;
+        let iop = |n: i32| -> PyResult<Py<PyAny>> { Ok(iopriority.call1((n,))?.unbind()) };
         Ok(Registry {
             tuple_new: py.get_type::<PyTuple>().getattr("__new__")?.unbind(),
             scputimes: scputimes.unbind(),
@@ -94,6 +111,20 @@ impl Registry {
             shwtemp: get(&nt, "shwtemp")?,
             sbattery: get(&nt, "sbattery")?,
             sfan: get(&nt, "sfan")?,
+            pcputimes: get(&nt, "pcputimes")?,
+            pmem: get(&nt, "pmem")?,
+            pfullmem: get(&nt, "pfullmem")?,
+            pio: get(&nt, "pio")?,
+            pctxsw: get(&nt, "pctxsw")?,
+            puids: get(&nt, "puids")?,
+            pgids: get(&nt, "pgids")?,
+            pionice: get(&nt, "pionice")?,
+            popenfile: get(&nt, "popenfile")?,
+            pthread: get(&nt, "pthread")?,
+            pmmap_grouped: get(&nt, "pmmap_grouped")?,
+            pmmap_ext: get(&nt, "pmmap_ext")?,
+            pconn: get(&nt, "pconn")?,
+            iopriority: [iop(0)?, iop(1)?, iop(2)?, iop(3)?],
             families: [fam(1)?, fam(2)?, fam(10)?, fam(17)?],
             socket_kind: get(&socket, "SocketKind")?,
             sock_stream: get(&socket, "SOCK_STREAM")?,
@@ -145,6 +176,17 @@ impl Registry {
             Ok(v) => Ok(v),
             Err(_) => n.into_bound_py_any(py),
         }
+    }
+
+    /// The `IOPriority` member for an I/O class.
+    pub fn iopriority<'py>(&self, py: Python<'py>, class: sysgauge::IoClass) -> Bound<'py, PyAny> {
+        let i = match class {
+            sysgauge::IoClass::None => 0,
+            sysgauge::IoClass::RealTime => 1,
+            sysgauge::IoClass::BestEffort => 2,
+            sysgauge::IoClass::Idle => 3,
+        };
+        self.iopriority[i].bind(py).clone()
     }
 
     /// The `NicDuplex` member of value `n` (0, 1 or 2).

@@ -333,6 +333,20 @@ pub(crate) fn swap_memory(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     reg.make(py, &reg.sswap, items)
 }
 
+/// psutil's `heap_info()` as a plain `(heap_used, mmap_used)` tuple (the facade makes it a
+/// `pheap`): this process's malloc statistics, bytes. `NotImplementedError` without glibc.
+#[pyfunction]
+pub(crate) fn heap_info(py: Python<'_>) -> PyResult<(u64, u64)> {
+    let h = sysgauge::heap_info().py(py)?;
+    Ok((h.heap_used, h.mmap_used))
+}
+
+/// psutil's `heap_trim()`: glibc's `malloc_trim(0)`, `True` when memory was given back.
+#[pyfunction]
+pub(crate) fn heap_trim(py: Python<'_>) -> PyResult<bool> {
+    sysgauge::heap_trim().py(py)
+}
+
 // --- disks --------------------------------------------------------------------------------
 
 /// psutil's `disk_partitions(all)`; device and mount point decoded as `os.fsdecode` does.
@@ -395,7 +409,7 @@ fn sum_counters<'a, T: Counters + 'a, const N: usize>(
 /// their field-by-field sum made into a tuple by `total`.
 fn io_counters<'py, T: Counters, const N: usize>(
     py: Python<'py>,
-    raw: BTreeMap<String, T>,
+    raw: Vec<(String, T)>,
     per_device: bool,
     memory: Option<&'static Mutex<NoWrap<T>>>,
     one: impl Fn(&T) -> PyResult<Bound<'py, PyAny>>,
@@ -408,14 +422,19 @@ fn io_counters<'py, T: Counters, const N: usize>(
             py.None().into_bound(py)
         });
     }
+    // The dict keeps the kernel's order (psutil's); the wrap memory works on the map.
+    let order: Vec<String> = raw.iter().map(|(name, _)| name.clone()).collect();
+    let raw: BTreeMap<String, T> = raw.into_iter().collect();
     let counters = match memory {
         Some(m) => lock(m).apply(raw),
         None => raw,
     };
     if per_device {
         let dict = PyDict::new(py);
-        for (name, c) in &counters {
-            dict.set_item(name, one(c)?)?;
+        for name in &order {
+            if let Some(c) = counters.get(name) {
+                dict.set_item(name, one(c)?)?;
+            }
         }
         Ok(dict.into_any())
     } else {
@@ -461,9 +480,9 @@ pub(crate) fn disk_io_counters(
 ) -> PyResult<Bound<'_, PyAny>> {
     let reg = Registry::get(py)?;
     let raw = if perdisk.0 {
-        sysgauge::disk_io_counters_raw()
+        sysgauge::disk_io_counters_raw_ordered()
     } else {
-        sysgauge::disk_io_counters_raw_disks()
+        sysgauge::disk_io_counters_raw_disks_ordered()
     }
     .py(py)?;
     io_counters::<_, 9>(
@@ -512,7 +531,7 @@ pub(crate) fn net_io_counters(
     nowrap: Truthy,
 ) -> PyResult<Bound<'_, PyAny>> {
     let reg = Registry::get(py)?;
-    let raw = sysgauge::net_io_counters_raw().py(py)?;
+    let raw = sysgauge::net_io_counters_raw_ordered().py(py)?;
     io_counters::<_, 8>(
         py,
         raw,
@@ -572,7 +591,7 @@ pub(crate) fn net_connections<'py>(py: Python<'py>, kind: &str) -> PyResult<Boun
 #[pyfunction]
 pub(crate) fn net_if_addrs(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let reg = Registry::get(py)?;
-    let all = sysgauge::net_if_addrs().py(py)?;
+    let all = sysgauge::net_if_addrs_ordered().py(py)?;
     let dict = PyDict::new(py);
     for (name, addrs) in all {
         let list = PyList::empty(py);
@@ -596,7 +615,7 @@ pub(crate) fn net_if_addrs(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 #[pyfunction]
 pub(crate) fn net_if_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let reg = Registry::get(py)?;
-    let all = sysgauge::net_if_stats().py(py)?;
+    let all = sysgauge::net_if_stats_ordered().py(py)?;
     let dict = PyDict::new(py);
     for (name, s) in all {
         let items = (
