@@ -312,6 +312,8 @@ def test_disk_io_counters_under_procfs_path(tree: str) -> None:
         ours = sysgauge.disk_io_counters(perdisk=True, nowrap=False)
         theirs = psutil.disk_io_counters(perdisk=True, nowrap=False)
     assert ours == theirs
+    # psutil's dict order is the file's (linux55 lists dm-0 after vda1), not sorted.
+    assert list(ours) == list(theirs)
     same_shape(ours, theirs)
 
 
@@ -343,9 +345,12 @@ def test_net_io_counters_pernic() -> None:
 )
 def test_net_io_counters_under_procfs_path(tree: str) -> None:
     with procfs(fixture(tree) / "proc"):
-        assert sysgauge.net_io_counters(pernic=True, nowrap=False) == psutil.net_io_counters(
-            pernic=True, nowrap=False
-        )
+        ours = sysgauge.net_io_counters(pernic=True, nowrap=False)
+        theirs = psutil.net_io_counters(pernic=True, nowrap=False)
+        assert ours == theirs
+        # In the file's order, as psutil's dict (lo first in most trees).
+        assert list(ours) == list(theirs)
+        assert list(sysgauge.net_io_counters(pernic=True)) == list(theirs)
         assert sysgauge.net_io_counters(nowrap=False) == psutil.net_io_counters(nowrap=False)
 
 
@@ -439,6 +444,20 @@ def test_net_connections_under_procfs_path() -> None:
         for kind in ("inet", "tcp", "udp6"):
             ours, theirs = sysgauge.net_connections(kind), psutil.net_connections(kind)
             assert sorted(ours, key=repr) == sorted(theirs, key=repr), kind
+
+
+def test_nic_dicts_in_psutils_order() -> None:
+    # Interfaces come and go rarely; the key order of each dict is psutil's: net_io and
+    # net_if_stats in /proc/net/dev's order, net_if_addrs by first address once sorted by
+    # family.
+    assert list(sysgauge.net_if_addrs()) == list(psutil.net_if_addrs())
+    assert list(sysgauge.net_if_stats()) == list(psutil.net_if_stats())
+    assert list(sysgauge.net_io_counters(pernic=True)) == list(
+        psutil.net_io_counters(pernic=True)
+    )
+    assert list(sysgauge.disk_io_counters(perdisk=True)) == list(
+        psutil.disk_io_counters(perdisk=True)
+    )
 
 
 def test_net_if_addrs() -> None:
