@@ -1,5 +1,5 @@
 # The project's commands. `make test` is the one that CI runs (.ci/run).
-.PHONY: all deps test lint unit python run bench compare fuzz
+.PHONY: all deps test lint unit python conformance run bench compare fuzz
 
 all: test
 
@@ -13,9 +13,12 @@ lint:
 unit:
 	cargo test --workspace --no-fail-fast
 
-# The Python module (python/ over crates/sysgauge-py) in .venv-py, against psutil 7.2.2.
+# The Python module (python/ over crates/sysgauge-py) in .venv-py: its own pytest suite
+# (against psutil 7.2.2), then psutil 7.2.2's own test suite run against it (downloaded from
+# PyPI at test time; python/conformance/).
 python:
 	./scripts/python-dev.sh test -q
+	./scripts/python-dev.sh conformance
 
 # Every check: formatting, lints, unit, fixture and integration tests (against /proc,
 # free, ps, ip, df, uptime and psutil 7.2.2), and the Python module's pytest suite.
