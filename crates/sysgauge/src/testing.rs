@@ -357,3 +357,57 @@ pub const SVMEM_FIELDS: [&str; 11] = [
 
 /// psutil's `sswap` field names, in order (`swap_memory()`).
 pub const SSWAP_FIELDS: [&str; 6] = ["total", "used", "free", "percent", "sin", "sout"];
+
+/// Whether the calling process runs with effective uid 0 (`/proc/self/status`).
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(2) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+/// Whether `unshare --pid --fork --mount-proc` works here (root, and the container lets
+/// it make a pid namespace).
+pub fn can_unshare_pid() -> bool {
+    is_root()
+        && Command::new("unshare")
+            .args(["--pid", "--fork", "--mount-proc", "true"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+}
+
+/// Runs test `name` of the calling test binary once more, alone, as pid 1 of a new pid
+/// namespace with its own `/proc` (`unshare --pid --fork --mount-proc`), with `inner_env`
+/// set to "1" so the copy knows it is the inner one. Prints the copy's output and fails
+/// the calling test when the copy failed or did not run the test.
+pub fn run_in_pid_namespace(name: &str, inner_env: &str) {
+    let exe = std::env::current_exe().expect("the test binary");
+    let out = Command::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc"])
+        .arg(exe)
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(inner_env, "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("unshare runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{text}");
+    assert!(
+        out.status.success(),
+        "{name} failed inside its pid namespace"
+    );
+    assert!(
+        text.contains("1 passed"),
+        "the inner run did not run {name}"
+    );
+}
