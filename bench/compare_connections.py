@@ -104,6 +104,7 @@ RUST_NOTES = {
     "raw-both": "floor of the listing: raw-netlink, then raw-fdscan",
     "raw-both-overlap": "raw-netlink on a 2nd thread during raw-fdscan",
     "raw-both-par": "raw-netlink on another thread during raw-fdscan-par",
+    "procfs": "procfs crate: net::tcp()+tcp6(), every process's fd()",
 }
 
 
@@ -128,11 +129,13 @@ def main():
     rows = []
     for r in rust_modes(iters, load_pids):
         mode = r["mode"]
-        tool = "sysgauge " + mode if not mode.startswith("raw") else mode
+        tool = ("procfs crate" if mode == "procfs"
+                else "sysgauge " + mode if not mode.startswith("raw") else mode)
         if "error" in r:
             rows.append({"tool": tool, "error": r["error"], "note": RUST_NOTES.get(mode, "")})
             continue
-        with_pids = (mode in ("net_connections", "procnet") or mode.startswith("raw-fdscan")
+        with_pids = (mode in ("net_connections", "procnet", "procfs")
+                     or mode.startswith("raw-fdscan")
                      or mode.startswith("raw-both"))
         rows.append({"tool": tool, "median_ms": r["median_ms"], "min_ms": r["min_ms"],
                      "first_ms": r["first_ms"], "conns": r["conns"],

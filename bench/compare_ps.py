@@ -2,12 +2,13 @@
 """Process benchmarks, run by hand (not in CI); driven by bench/compare_ps.sh.
 
 Default: a ps-like sweep over every process (about --procs of them, topped up with sleeping
-children from spawn_crowd.py), reading pid, ppid, name, username, status, create_time,
-cpu_times, memory_info, num_threads and cmdline of each, timed in one run for:
+children from spawn_crowd.py), reading the attributes of psutil's scripts/ps.py (pid,
+memory_percent, name, cmdline, cpu_times, create_time, memory_info, status, nice, username)
+of each, timed in one run for:
   - the sweep example's modes (target/release/examples/sweep): raw (the floor: open and read
-    stat, status, statm, cmdline, no parsing), sysgauge (and its other modes), sysinfo;
+    stat, status, statm, cmdline, no parsing), sysgauge (and its other modes), sysinfo, procfs;
   - psutil 7.2.2: list(process_iter(attrs=[...the ten...])), in this interpreter;
-  - procps `ps -eo pid,ppid,comm,user,stat,lstart,time,rss,vsz,nlwp,args`, the whole
+  - procps `ps -eo user,pid,%mem,vsz,rss,ni,stat,lstart,time,comm,args`, the whole
     command (fork + exec + its output through a pipe, so it pays for a process start).
 Every tool gets one untimed warm-up sweep (shown apart as "1st ms"), then --iters timed
 ones; the table gives the median per sweep, the processes seen, the ratio to raw and psutil's time over each tool's.
@@ -35,9 +36,10 @@ from spawn_crowd import Crowd, count_processes  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = os.path.join(ROOT, "target", "release", "examples")
-SWEEP_ATTRS = ["pid", "ppid", "name", "username", "status", "create_time", "cpu_times",
-               "memory_info", "num_threads", "cmdline"]
-PS_CMD = ["ps", "-eo", "pid,ppid,comm,user,stat,lstart,time,rss,vsz,nlwp,args"]
+# psutil master's scripts/ps.py (its `ps aux` clone): the attributes it asks process_iter for.
+SWEEP_ATTRS = ["pid", "memory_percent", "name", "cmdline", "cpu_times", "create_time",
+               "memory_info", "status", "nice", "username"]
+PS_CMD = ["ps", "-eo", "user,pid,%mem,vsz,rss,ni,stat,lstart,time,comm,args"]
 # The Linux methods of psutil's scripts/internal/bench_oneshot.py (master); the ones psutil
 # 7.2.2 lacks (memory_info_ex, page_faults) are dropped at run time.
 ONESHOT_METHODS = ["cpu_num", "cpu_percent", "cpu_times", "gids", "memory_info",

@@ -34,6 +34,8 @@
 //!   count is the dump's, the pid counts the scan's).
 //! - `raw-both-overlap`: the same two at once, the dump on a second thread.
 //! - `raw-both-par`: `raw-both-overlap` with the scan of `raw-fdscan-par`.
+//! - `procfs`: the procfs crate: `net::tcp()` + `net::tcp6()`, then every process's `fd()`,
+//!   socket inodes mapped to pids.
 //!
 //! Every mode first runs one untimed call (warm-up, printed apart as `first`), then
 //! `--iters` timed ones; it prints the min and median milliseconds per call and what the
@@ -443,7 +445,44 @@ const MODES: &[&str] = &[
     "raw-both",
     "raw-both-overlap",
     "raw-both-par",
+    "procfs",
 ];
+
+/// The procfs crate on the same work: `net::tcp()` and `net::tcp6()` (it parses
+/// `/proc/net/tcp{,6}`), then every process's `fd()` list, socket inodes mapped to pids.
+fn list_procfs(pids: &[i32]) -> Result<Found, String> {
+    let mut entries = procfs::net::tcp().map_err(|e| e.to_string())?;
+    entries.extend(procfs::net::tcp6().map_err(|e| e.to_string())?);
+    let mut owner: std::collections::HashMap<u64, i32> = Default::default();
+    for p in procfs::process::all_processes().map_err(|e| e.to_string())? {
+        let Ok(p) = p else { continue };
+        let Ok(fds) = p.fd() else { continue }; // gone, or not ours to read
+        for fd in fds.flatten() {
+            if let procfs::process::FDTarget::Socket(inode) = fd.target {
+                owner.entry(inode).or_insert(p.pid);
+            }
+        }
+    }
+    let mut f = Found {
+        conns: entries.len(),
+        ..Found::default()
+    };
+    for e in &entries {
+        if let Some(pid) = owner.get(&e.inode) {
+            f.with_pid += 1;
+            if pids.contains(pid) {
+                f.of_pids += 1;
+            }
+        }
+        match e.state {
+            procfs::net::TcpState::Listen => f.listen += 1,
+            procfs::net::TcpState::Established => f.established += 1,
+            _ => {}
+        }
+    }
+    black_box(&entries);
+    Ok(f)
+}
 
 fn usage() -> ! {
     eprintln!(
@@ -458,6 +497,7 @@ fn run(mode: &str, iters: usize, pids: &[i32], json: bool) -> bool {
     let tcp = ConnectionQuery::new(ConnectionKind::Tcp);
     let mut call: Box<dyn FnMut() -> Result<Found, String>> = match mode {
         "net_connections" => Box::new(|| list_psutil_call(pids)),
+        "procfs" => Box::new(|| list_procfs(pids)),
         "nopids" => {
             let q = tcp.with_pids(false);
             Box::new(move || list(&q, pids))

@@ -1,14 +1,16 @@
-//! A `ps`-like sweep over every process, timed: for each process the ten fields pid, ppid,
-//! name, username, status, create_time, cpu_times, memory_info, num_threads and cmdline.
-//! Run by hand (not in CI), usually through `bench/compare_ps.sh`.
+//! A `ps`-like sweep over every process, timed: for each process the ten attributes psutil's
+//! `scripts/ps.py` (its `ps aux` clone) asks `process_iter` for: pid, memory_percent, name,
+//! cmdline, cpu_times, create_time, memory_info, status, nice and username.
+//! Run by hand (not in CI), usually through `bench/benchmarks.sh` or `bench/compare_ps.sh`.
 //!
 //! ```text
-//! cargo run --release -p sysgauge --example sweep -- --mode raw|sysgauge|sysgauge-top|sysinfo [--iters N] [--json]
+//! cargo run --release -p sysgauge --example sweep -- --mode raw|sysgauge|sysgauge-top|sysinfo|procfs [--iters N] [--json]
 //! ```
 //!
 //! Modes:
-//! - `raw`: the floor. For each numeric entry of `/proc`, open and read `stat`, `status`,
-//!   `statm` and `cmdline` into one reused buffer, with no parsing at all.
+//! - `raw`: the floor. `/proc/meminfo` once per sweep (the total memory of memory_percent),
+//!   then for each numeric entry of `/proc`, open and read `stat`, `status`, `statm` and
+//!   `cmdline` into one reused buffer, with no parsing at all.
 //! - `raw-at`: the same, opening each `/proc/<pid>` once and the four files relative to it
 //!   (`openat`, as sysgauge does): a lower floor, since the kernel walks fewer paths.
 //! - `sysgauge`: `sysgauge::pids()`, then `Process::new(pid)` and one getter per field.
@@ -28,6 +30,10 @@
 //! - `sysinfo-cached`: the same with `UpdateKind::OnlyIfNotSet` (sysinfo's own default for
 //!   `everything()`): after the first refresh, `cmdline` and `status` are not read again, so
 //!   it does less work than the others and its numbers are not comparable one to one.
+//!   sysinfo has no nice value: both sysinfo modes read the other nine attributes.
+//! - `procfs`: the procfs crate: `all_processes()`, then `stat()`, `status()` (uid),
+//!   `statm()` and `cmdline()` of each, `Meminfo` once per sweep, uids resolved to names with
+//!   `getpwuid_r` (once per uid and sweep).
 //!
 //! Every mode first runs one untimed sweep (warm-up; for sysinfo that is the first refresh,
 //! which builds its process table, and its time is printed as `first`), then `--iters`
@@ -109,6 +115,13 @@ impl Raw {
 
     fn sweep(&mut self) -> Seen {
         let mut seen = Seen::default();
+        if let Ok(fd) = rustix::fs::open(
+            c"/proc/meminfo",
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        ) {
+            black_box(self.read_fd(fd));
+        }
         let Ok(proc_fd) = rustix::fs::open(
             c"/proc",
             rustix::fs::OFlags::RDONLY
@@ -183,18 +196,18 @@ fn sweep_sysgauge(oneshot: bool) -> Seen {
     seen
 }
 
-/// The ten attributes, for `process_iter`.
+/// The ten attributes of psutil's `scripts/ps.py`, for `process_iter`.
 const ITER_ATTRS: &[sysgauge::Attr] = &[
     sysgauge::Attr::Pid,
-    sysgauge::Attr::Ppid,
+    sysgauge::Attr::MemoryPercent,
     sysgauge::Attr::Name,
-    sysgauge::Attr::Username,
-    sysgauge::Attr::Status,
-    sysgauge::Attr::CreateTime,
-    sysgauge::Attr::CpuTimes,
-    sysgauge::Attr::MemoryInfo,
-    sysgauge::Attr::NumThreads,
     sysgauge::Attr::Cmdline,
+    sysgauge::Attr::CpuTimes,
+    sysgauge::Attr::CreateTime,
+    sysgauge::Attr::MemoryInfo,
+    sysgauge::Attr::Status,
+    sysgauge::Attr::Nice,
+    sysgauge::Attr::Username,
 ];
 
 /// sysgauge's `process_iter` with the ten attributes (fetched in one oneshot per process),
@@ -289,44 +302,44 @@ fn iter_is_stale() -> Option<bool> {
     Some((now.user + now.system) - (seen.user + seen.system) > 0.03)
 }
 
-/// Calls the getters of the ten fields on `p` (the pid is known already).
+/// Calls the getters of the ten attributes on `p` (the pid is known already).
 fn read_fields(p: &sysgauge::Process, seen: &mut Seen) {
-    let ppid = p.ppid();
-    if ppid.is_err() {
+    let name = p.name();
+    if name.is_err() {
         return; // vanished mid-way
     }
-    let name = p.name();
-    let username = p.username();
-    let status = p.status();
-    let create_time = p.create_time();
-    let cpu_times = p.cpu_times();
-    let memory_info = p.memory_info();
-    let num_threads = p.num_threads();
+    let memory_percent = p.memory_percent(sysgauge::MemoryType::Rss);
     let cmdline = p.cmdline();
+    let cpu_times = p.cpu_times();
+    let create_time = p.create_time();
+    let memory_info = p.memory_info();
+    let status = p.status();
+    let nice = p.nice();
+    let username = p.username();
     seen.procs += 1;
     seen.errors += [
-        name.is_err(),
-        username.is_err(),
-        status.is_err(),
-        create_time.is_err(),
-        cpu_times.is_err(),
-        memory_info.is_err(),
-        num_threads.is_err(),
+        memory_percent.is_err(),
         cmdline.is_err(),
+        cpu_times.is_err(),
+        create_time.is_err(),
+        memory_info.is_err(),
+        status.is_err(),
+        nice.is_err(),
+        username.is_err(),
     ]
     .iter()
     .filter(|e| **e)
     .count();
     let _ = black_box((
-        ppid,
         name,
-        username,
-        status,
-        create_time,
-        cpu_times,
-        memory_info,
-        num_threads,
+        memory_percent,
         cmdline,
+        cpu_times,
+        create_time,
+        memory_info,
+        status,
+        nice,
+        username,
     ));
 }
 
@@ -339,12 +352,12 @@ struct SysinfoSweep {
 
 impl SysinfoSweep {
     fn new(update: sysinfo::UpdateKind) -> SysinfoSweep {
-        // `nothing()` still lists the tasks of every process (`tasks` stays on), which is
-        // what gives a thread count (`tasks().len()`); it also makes every thread an entry of
-        // `processes()`, which the sweep skips. `cpu` fills `accumulated_cpu_time`, `memory`
-        // reads `statm`, `user` reads `status` for the uids, `cmd` reads `cmdline`; name,
-        // parent, state and start time come from `stat`, which is always read.
+        // `cpu` fills `accumulated_cpu_time`, `memory` reads `statm`, `user` reads `status`
+        // for the uids, `cmd` reads `cmdline`; name, state and start time come from `stat`,
+        // which is always read. No tasks: no attribute needs the threads, and with them every
+        // thread would be an entry of `processes()`.
         let kind = sysinfo::ProcessRefreshKind::nothing()
+            .without_tasks()
             .with_cpu()
             .with_memory()
             .with_user(update)
@@ -359,6 +372,10 @@ impl SysinfoSweep {
     }
 
     fn sweep(&mut self) -> Seen {
+        // The total memory, for memory_percent (sysinfo has no nice value).
+        self.system
+            .refresh_memory_specifics(sysinfo::MemoryRefreshKind::nothing().with_ram());
+        let total = self.system.total_memory().max(1) as f64;
         self.system
             .refresh_processes_specifics(sysinfo::ProcessesToUpdate::All, true, self.kind);
         let mut seen = Seen::default();
@@ -373,30 +390,94 @@ impl SysinfoSweep {
                 .map(|u| u.name());
             black_box((
                 pid,
-                p.parent(),
+                p.memory() as f64 * 100.0 / total,
                 p.name(),
-                username,
-                p.status(),
-                p.start_time(),
+                p.cmd(),
                 p.accumulated_cpu_time(),
+                p.start_time(),
                 p.memory(),
                 p.virtual_memory(),
-                p.tasks().map(|t| t.len()),
-                p.cmd(),
+                p.status(),
+                username,
             ));
         }
         seen
     }
 }
 
+/// The procfs crate: its process list and the parsed files of each process.
+fn sweep_procfs() -> Seen {
+    use procfs::Current;
+    let mut seen = Seen::default();
+    let total_kb = procfs::Meminfo::current()
+        .map(|m| m.mem_total)
+        .unwrap_or(1)
+        .max(1) as f64;
+    let page = procfs::page_size();
+    let ticks = procfs::ticks_per_second().max(1) as f64;
+    let boot = procfs::boot_time_secs().unwrap_or(0) as f64;
+    let mut names: std::collections::HashMap<u32, Option<String>> = Default::default();
+    let Ok(all) = procfs::process::all_processes() else {
+        return seen;
+    };
+    for p in all {
+        let Ok(p) = p else { continue };
+        let Ok(stat) = p.stat() else { continue }; // vanished
+        seen.procs += 1;
+        let statm = p.statm();
+        let cmdline = p.cmdline();
+        let status = p.status();
+        let username = status.as_ref().ok().map(|s| {
+            names
+                .entry(s.ruid)
+                .or_insert_with(|| user_name(s.ruid))
+                .clone()
+        });
+        seen.errors += [statm.is_err(), cmdline.is_err(), status.is_err()]
+            .iter()
+            .filter(|e| **e)
+            .count();
+        let rss = statm.as_ref().map(|m| m.resident * page).unwrap_or(0);
+        let _ = black_box((
+            p.pid,
+            rss as f64 / 1024.0 * 100.0 / total_kb,
+            &stat.comm,
+            cmdline,
+            (stat.utime as f64 / ticks, stat.stime as f64 / ticks),
+            boot + stat.starttime as f64 / ticks,
+            statm.map(|m| (m.resident * page, m.size * page)),
+            stat.state,
+            stat.nice,
+            username,
+        ));
+    }
+    seen
+}
+
+/// The name of user `uid` from the system's user database (`getpwuid_r`), if it has one.
+fn user_name(uid: u32) -> Option<String> {
+    let mut pwd: std::mem::MaybeUninit<libc::passwd> = std::mem::MaybeUninit::uninit();
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut out: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call, the buffer's length is passed with it.
+    let rc =
+        unsafe { libc::getpwuid_r(uid, pwd.as_mut_ptr(), buf.as_mut_ptr(), buf.len(), &mut out) };
+    if rc != 0 || out.is_null() {
+        return None;
+    }
+    // SAFETY: on success `out` points at `pwd`, whose `pw_name` is a C string in `buf`.
+    let name = unsafe { CStr::from_ptr((*out).pw_name) };
+    Some(name.to_string_lossy().into_owned())
+}
+
 fn usage() -> ! {
     eprintln!(
-        "usage: sweep --mode raw|raw-at|sysgauge|sysgauge-oneshot|sysgauge-iter|sysgauge-iter-fresh|sysgauge-top|sysinfo|sysinfo-cached [--iters N] [--json]\n       sweep --list-modes"
+        "usage: sweep --mode raw|raw-at|sysgauge|sysgauge-oneshot|sysgauge-iter|sysgauge-iter-fresh|sysgauge-top|sysinfo|sysinfo-cached|procfs [--iters N] [--json]\n       sweep --list-modes"
     );
     std::process::exit(2);
 }
 
-/// The modes this build has that sweep the ten `ps`-like fields (what `--list-modes`
+/// The modes this build has that sweep the ten `ps`-like attributes (what `--list-modes`
 /// prints and `bench/compare_ps.py` compares); `sysgauge-top` reads other attributes, so it
 /// is left out of that comparison.
 const MODES: &[&str] = &[
@@ -408,6 +489,7 @@ const MODES: &[&str] = &[
     "sysgauge-iter-fresh",
     "sysinfo",
     "sysinfo-cached",
+    "procfs",
 ];
 
 fn main() {
@@ -454,6 +536,7 @@ fn main() {
             let mut s = SysinfoSweep::new(update);
             Box::new(move || s.sweep())
         }
+        "procfs" => Box::new(sweep_procfs),
         _ => usage(),
     };
 
