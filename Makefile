@@ -1,5 +1,5 @@
 # The project's commands. `make test` is the one that CI runs (.ci/run).
-.PHONY: all deps test lint unit python conformance run bench compare fuzz
+.PHONY: all deps test lint unit python fuzz-ci run bench compare fuzz
 
 all: test
 
@@ -20,9 +20,15 @@ python:
 	./scripts/python-dev.sh test -q
 	./scripts/python-dev.sh conformance
 
-# Every check: formatting, lints, unit, fixture and integration tests (against /proc,
-# free, ps, ip, df, uptime and psutil 7.2.2), and the Python module's pytest suite.
-test: deps lint unit python
+# Every check: formatting, lints, unit, fixture, integration and stress tests (against
+# /proc, free, ps, ip, df, uptime and psutil 7.2.2), the Python module's pytest suite and
+# psutil's own suite, and a short run of every fuzz target.
+test: deps lint unit python fuzz-ci
+
+# Every fuzz target, built once on the stable toolchain, a few seconds each from the
+# committed corpus (fuzz/corpus); fails on any crash or broken invariant.
+fuzz-ci:
+	./scripts/fuzz-ci.sh
 
 run:
 	cargo run --release -p sysgauge-cli -- free
