@@ -10,8 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3::IntoPyObjectExt;
 use sysgauge::{
-    ConnAddr, Connection, Ids, IoNice, MapCounters, MemoryFullInfo, MemoryInfo, MemoryMap,
-    MemoryMapGrouped, NumCtxSwitches, OpenFile, ProcessCpuTimes, ProcessIoCounters, ThreadTimes,
+    ConnAddr, Connection, Ids, IoNice, MemoryFullInfo, MemoryInfo, MemoryMap, MemoryMapGrouped,
+    NumCtxSwitches, OpenFile, ProcessCpuTimes, ProcessIoCounters, ThreadTimes,
 };
 
 use crate::registry::Registry;
@@ -109,22 +109,6 @@ pub(crate) fn threads<'py>(py: Python<'py>, reg: &Registry, threads: &[ThreadTim
     Ok(list.into_any())
 }
 
-/// The ten counters of a mapping, in `pmmap_grouped`'s order.
-fn counters(c: &MapCounters) -> [u64; 10] {
-    [
-        c.rss,
-        c.size,
-        c.pss,
-        c.shared_clean,
-        c.shared_dirty,
-        c.private_clean,
-        c.private_dirty,
-        c.referenced,
-        c.anonymous,
-        c.swap,
-    ]
-}
-
 /// `[pmmap_grouped(path, rss, size, ...), ...]`.
 pub(crate) fn memory_maps<'py>(
     py: Python<'py>,
@@ -135,7 +119,7 @@ pub(crate) fn memory_maps<'py>(
     for m in maps {
         let mut items: Vec<Bound<'py, PyAny>> = Vec::with_capacity(11);
         items.push(m.path.as_os_str().into_bound_py_any(py)?);
-        for n in counters(&m.counters) {
+        for n in m.counters.to_array() {
             items.push(n.into_bound_py_any(py)?);
         }
         list.append(reg.make(py, &reg.pmmap_grouped, PyTuple::new(py, items)?)?)?;
@@ -155,7 +139,7 @@ pub(crate) fn memory_maps_ext<'py>(
         items.push(m.addr.as_str().into_bound_py_any(py)?);
         items.push(m.perms.as_str().into_bound_py_any(py)?);
         items.push(m.path.as_os_str().into_bound_py_any(py)?);
-        for n in counters(&m.counters) {
+        for n in m.counters.to_array() {
             items.push(n.into_bound_py_any(py)?);
         }
         list.append(reg.make(py, &reg.pmmap_ext, PyTuple::new(py, items)?)?)?;

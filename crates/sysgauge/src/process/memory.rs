@@ -107,6 +107,25 @@ pub struct MapCounters {
     pub swap: u64,
 }
 
+impl MapCounters {
+    /// The ten counters in psutil's field order (`rss, size, pss, shared_clean,
+    /// shared_dirty, private_clean, private_dirty, referenced, anonymous, swap`), bytes.
+    pub fn to_array(&self) -> [u64; 10] {
+        [
+            self.rss,
+            self.size,
+            self.pss,
+            self.shared_clean,
+            self.shared_dirty,
+            self.private_clean,
+            self.private_dirty,
+            self.referenced,
+            self.anonymous,
+            self.swap,
+        ]
+    }
+}
+
 /// All mappings of one path summed (psutil's `memory_maps(grouped=True)` rows).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MemoryMapGrouped {

@@ -457,22 +457,13 @@ mod tests {
         assert_eq!(theirs.len(), rows.len());
         for (ours, p) in rows.iter().zip(&theirs) {
             let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
-            let c = ours.counters;
-            let want = serde_json::json!([
-                hex(ours.addr.as_bytes()),
-                hex(ours.perms.as_bytes()),
-                hex(ours.path.as_os_str().as_bytes()),
-                c.rss,
-                c.size,
-                c.pss,
-                c.shared_clean,
-                c.shared_dirty,
-                c.private_clean,
-                c.private_dirty,
-                c.referenced,
-                c.anonymous,
-                c.swap
-            ]);
+            let mut want = vec![
+                serde_json::json!(hex(ours.addr.as_bytes())),
+                serde_json::json!(hex(ours.perms.as_bytes())),
+                serde_json::json!(hex(ours.path.as_os_str().as_bytes())),
+            ];
+            want.extend(ours.counters.to_array().map(serde_json::Value::from));
+            let want = serde_json::Value::Array(want);
             assert_eq!(&want, p);
         }
     }
