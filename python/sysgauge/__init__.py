@@ -346,3 +346,19 @@ class _Module(_types.ModuleType):
 
 
 _sys.modules[__name__].__class__ = _Module
+
+
+# --- psutil 8.0's additive utilities -----------------------------------------------------
+
+_SYMBOLS = ("B", "K", "M", "G", "T", "P", "E", "Z", "Y")
+
+
+def bytes2human(n: int, format: str = "%(value).1f%(symbol)s") -> str:  # noqa: A002
+    """psutil 8.0's bytes2human: *n* bytes in the largest binary unit it reaches (K = 1024
+    bytes, M = 1024 K, ... Y), formatted with *format* over `value` and `symbol`;
+    plain bytes below 1 K (e.g. 10000 -> '9.8K', 100 -> '100.0B')."""
+    for power in range(len(_SYMBOLS) - 1, 0, -1):
+        unit = 1 << (power * 10)
+        if abs(n) >= unit:
+            return format % {"value": float(n) / unit, "symbol": _SYMBOLS[power]}
+    return format % {"value": n, "symbol": "B"}

@@ -227,6 +227,41 @@ class pfullmem(NamedTuple):
     swap: int
 
 
+class pmem_ex(NamedTuple):
+    """psutil 8.0's memory_info_ex(): pmem's fields plus the peaks and the parts of
+    /proc/<pid>/status, in bytes."""
+
+    rss: int
+    vms: int
+    shared: int
+    text: int
+    lib: int
+    data: int
+    dirty: int
+    peak_rss: int
+    peak_vms: int
+    rss_anon: int
+    rss_file: int
+    rss_shmem: int
+    swap: int
+    hugetlb: int
+
+
+class pfootprint(NamedTuple):
+    """psutil 8.0's memory_footprint(): uss, pss and swap, in bytes."""
+
+    uss: int
+    pss: int
+    swap: int
+
+
+class ppagefaults(NamedTuple):
+    """psutil 8.0's page_faults(): minor and major faults so far."""
+
+    minor: int
+    major: int
+
+
 class pio(NamedTuple):
     read_count: int
     write_count: int

@@ -118,6 +118,10 @@ class Process:
 
     __module__ = "sysgauge"
 
+    #: psutil 8.0's Process.attrs: the attribute names as_dict() and process_iter() take
+    #: (psutil 7.2.2's set; the 8.0 methods above are not among them, as in 7.2.2).
+    attrs: frozenset[str] = ATTR_NAMES
+
     _proc: _rs.ProcessHandle
     # psutil keeps a parent pid here only on Windows; its ZombieProcess errors carry it.
     _ppid: int | None = None
@@ -385,6 +389,20 @@ class Process:
     def memory_full_info(self) -> _nt.pfullmem:
         """memory_info() plus uss, pss and swap (slower: reads the whole address map)."""
         return self._proc.memory_full_info()
+
+    def memory_info_ex(self) -> _nt.pmem_ex:
+        """psutil 8.0: memory_info() plus peak_rss, peak_vms, rss_anon, rss_file,
+        rss_shmem, swap and hugetlb (bytes, from /proc/<pid>/status)."""
+        return self._proc.memory_info_ex()
+
+    def memory_footprint(self) -> _nt.pfootprint:
+        """psutil 8.0: uss, pss and swap in bytes (what memory_full_info() adds; reads the
+        address map)."""
+        return self._proc.memory_footprint()
+
+    def page_faults(self) -> _nt.ppagefaults:
+        """psutil 8.0: minor and major page faults so far (/proc/<pid>/stat)."""
+        return self._proc.page_faults()
 
     def memory_percent(self, memtype: str = "rss") -> float:
         """*memtype* (a memory_full_info() field) as a percentage of physical memory."""

@@ -13,8 +13,9 @@ import sysgauge
 # What psutil 7.2.2 exports that sysgauge does not have yet (the rest of issue 6).
 NOT_YET: set[str] = set()
 
-# sysgauge's only public name beyond psutil's: the psutil version it follows.
-OURS_ONLY = {"PSUTIL_VERSION"}
+# sysgauge's public names beyond psutil 7.2.2's: the psutil version it follows, and psutil
+# 8.0's additive bytes2human (kept out of __all__, so `import *` gives 7.2.2's names).
+OURS_ONLY = {"PSUTIL_VERSION", "bytes2human"}
 
 EXCEPTION_ARGS = {
     "Error": [(), ("some text",)],
@@ -168,3 +169,13 @@ def test_py_typed_marker() -> None:
     from importlib import resources
 
     assert resources.files("sysgauge").joinpath("py.typed").is_file()
+
+
+@pytest.mark.parametrize("fmt", [None, "%(value).3f %(symbol)s", "%(value)i%(symbol)s"])
+def test_bytes2human_matches_psutil(fmt: str | None) -> None:
+    from psutil._common import bytes2human as theirs
+
+    values = [0, 1, 100, 1023, 1024, 1025, 10000, 2**20 - 1, 2**20, 10**12, 2**70, 2**90, -5000]
+    for n in values:
+        args = () if fmt is None else (fmt,)
+        assert sysgauge.bytes2human(n, *args) == theirs(n, *args), n

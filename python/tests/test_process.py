@@ -484,3 +484,60 @@ def test_process_iter_every_attribute(child: subprocess.Popen) -> None:
         same_shape(ours[pid].info, theirs[pid])
     # What the sweep read is remembered as psutil's as_dict() would remember it.
     assert f"name={ours[child.pid].info['name']!r}" in repr(ours[child.pid])
+
+
+# --- psutil 8.0's additive methods (psutil 7.2.2 has none of them: compared with /proc) ------
+
+
+def _status_kib(pid: int) -> dict[str, int]:
+    """The 'kB' lines of /proc/PID/status, in bytes, read directly."""
+    out = {}
+    with open(f"/proc/{pid}/status", "rb") as f:
+        for line in f:
+            key, _, rest = line.partition(b":")
+            parts = rest.split()
+            if len(parts) == 2 and parts[1] == b"kB":
+                out[key.decode()] = int(parts[0]) * 1024
+    return out
+
+
+def test_psutil8_methods_on_a_stopped_child(child: subprocess.Popen) -> None:
+    from conftest import proc_stat_fields, stop
+
+    stop(child.pid)
+    p = sysgauge.Process(child.pid)
+    assert sysgauge.Process.attrs == frozenset(psutil.Process().as_dict().keys())
+
+    faults = p.page_faults()
+    assert type(faults).__name__ == "ppagefaults" and faults._fields == ("minor", "major")
+    fields = proc_stat_fields(child.pid)  # index 0 is the state: minflt is field 10
+    assert faults == (int(fields[7]), int(fields[9]))
+
+    ex = p.memory_info_ex()
+    assert type(ex).__name__ == "pmem_ex"
+    assert ex[:7] == tuple(psutil.Process(child.pid).memory_info())
+    st = _status_kib(child.pid)
+    want = {
+        "peak_rss": st["VmHWM"],
+        "peak_vms": st["VmPeak"],
+        "rss_anon": st["RssAnon"],
+        "rss_file": st["RssFile"],
+        "rss_shmem": st["RssShmem"],
+        "swap": st["VmSwap"],
+        "hugetlb": st.get("HugetlbPages", 0),
+    }
+    assert {k: getattr(ex, k) for k in want} == want
+
+    def footprint_matches() -> None:
+        fp = p.memory_footprint()
+        full = psutil.Process(child.pid).memory_full_info()
+        assert type(fp).__name__ == "pfootprint"
+        assert tuple(fp) == (full.uss, full.pss, full.swap)
+
+    from conftest import retry
+
+    retry(footprint_matches, attempts=20)
+    child.kill()
+    child.wait()
+    with pytest.raises(sysgauge.NoSuchProcess):
+        p.page_faults()

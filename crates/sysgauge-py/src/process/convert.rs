@@ -10,8 +10,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3::IntoPyObjectExt;
 use sysgauge::{
-    ConnAddr, Connection, Ids, IoNice, MemoryFullInfo, MemoryInfo, MemoryMap, MemoryMapGrouped,
-    NumCtxSwitches, OpenFile, ProcessCpuTimes, ProcessIoCounters, ThreadTimes,
+    ConnAddr, Connection, Ids, IoNice, MemoryFootprint, MemoryFullInfo, MemoryInfo, MemoryInfoEx,
+    MemoryMap, MemoryMapGrouped, NumCtxSwitches, OpenFile, PageFaults, ProcessCpuTimes,
+    ProcessIoCounters, ThreadTimes,
 };
 
 use crate::registry::Registry;
@@ -47,6 +48,46 @@ pub(crate) fn memory_full_info<'py>(
         m.rss, m.vms, m.shared, m.text, m.lib, m.data, m.dirty, m.uss, m.pss, m.swap,
     ];
     reg.make(py, &reg.pfullmem, PyTuple::new(py, items)?)
+}
+
+/// psutil 8.0's `pmem_ex(... pmem's fields ..., peak_rss, peak_vms, rss_anon, rss_file,
+/// rss_shmem, swap, hugetlb)`, in bytes.
+pub(crate) fn memory_info_ex<'py>(py: Python<'py>, reg: &Registry, m: &MemoryInfoEx) -> Obj<'py> {
+    let items = [
+        m.rss,
+        m.vms,
+        m.shared,
+        m.text,
+        m.lib,
+        m.data,
+        m.dirty,
+        m.peak_rss,
+        m.peak_vms,
+        m.rss_anon,
+        m.rss_file,
+        m.rss_shmem,
+        m.swap,
+        m.hugetlb,
+    ];
+    reg.make(py, &reg.pmem_ex, PyTuple::new(py, items)?)
+}
+
+/// psutil 8.0's `pfootprint(uss, pss, swap)`, in bytes.
+pub(crate) fn memory_footprint<'py>(
+    py: Python<'py>,
+    reg: &Registry,
+    m: &MemoryFootprint,
+) -> Obj<'py> {
+    reg.make(
+        py,
+        &reg.pfootprint,
+        PyTuple::new(py, [m.uss, m.pss, m.swap])?,
+    )
+}
+
+/// psutil 8.0's `ppagefaults(minor, major)`.
+pub(crate) fn page_faults<'py>(py: Python<'py>, reg: &Registry, f: &PageFaults) -> Obj<'py> {
+    reg.make(py, &reg.ppagefaults, PyTuple::new(py, [f.minor, f.major])?)
 }
 
 /// `pio(read_count, write_count, read_bytes, write_bytes, read_chars, write_chars)`.

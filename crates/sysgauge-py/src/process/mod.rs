@@ -338,6 +338,24 @@ impl ProcessHandle {
         convert::memory_full_info(py, Registry::get(py)?, &m)
     }
 
+    /// psutil 8.0's `memory_info_ex()`: one read of `/proc/<pid>/status` and `statm`.
+    fn memory_info_ex<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let m = self.read(py, Process::memory_info_ex)?;
+        convert::memory_info_ex(py, Registry::get(py)?, &m)
+    }
+
+    /// psutil 8.0's `memory_footprint()`: uss, pss and swap from `smaps_rollup`/`smaps`.
+    fn memory_footprint<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let m = self.read_detached(py, Process::memory_footprint)?;
+        convert::memory_footprint(py, Registry::get(py)?, &m)
+    }
+
+    /// psutil 8.0's `page_faults()`: minflt and majflt of `/proc/<pid>/stat`.
+    fn page_faults<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let f = self.read(py, Process::page_faults)?;
+        convert::page_faults(py, Registry::get(py)?, &f)
+    }
+
     /// `memtype` (a `pfullmem` field name, checked by the facade) over total memory, in
     /// percent.
     #[pyo3(signature = (memtype = "rss"))]
